@@ -1,0 +1,3 @@
+from torus_mcp.cli import main
+
+raise SystemExit(main())

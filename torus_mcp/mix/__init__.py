@@ -1,0 +1,1 @@
+"""Running mix and parsing its output. No MCP here."""
