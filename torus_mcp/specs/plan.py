@@ -1,0 +1,678 @@
+"""The plan model: phases of plan.md with their goal, tasks, definition of done and gate criteria.
+
+Real plans vary: ``## Phase N: Name``, ``## Phase N. Name``, ``### Phase N — Name``, numbering from
+0 or 1, status suffixes such as ``(Complete)``, labels written as ``Tasks:``, ``- Tasks:`` or
+``- **Tasks**``, and trailing sections (Phase Gate Summary, Risks) that are not phases, sometimes
+followed by one more phase. Tasks are checkbox items (``- [ ]`` / ``- [x]``); plans without any
+checkbox list them as plain bullets under a ``Tasks:`` label, and those count as open tasks.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, computed_field
+
+from torus_mcp.specs.findings import Finding
+from torus_mcp.specs.sections import (
+    PSEUDO_LEVEL,
+    Section,
+    clean_title,
+    lines_text,
+    markdown_tokens,
+    normalize_title,
+    sections_from_tokens,
+    split_lines,
+)
+
+if TYPE_CHECKING:
+    from markdown_it.tree import SyntaxTreeNode
+
+DOCUMENT = "plan.md"
+
+
+class Task(BaseModel):
+    """One task of a phase."""
+
+    index: int
+    """1-based position within its phase, in document order."""
+    text: str
+    """Task text without the checkbox or bullet marker."""
+    done: bool
+    line: int
+    """1-based line of the task's list item."""
+    checkbox: bool
+    """False when the plan lists tasks as plain bullets under a "Tasks:" label (never done)."""
+    skipped: bool = False
+    """Marked not applicable (``[N/A]``, ``[-]``, ``[~]``): counts as done, nothing left to do."""
+    ids: list[str]
+    """FR/NFR/AC ids cited in the text (FR-001, FR1, NFR-2, AC-004b ...), in order, unique."""
+
+
+class Phase(BaseModel):
+    """One ``Phase N`` heading of plan.md and everything under it."""
+
+    number: int | None
+    """The number as printed (phases start at 0 or 1)."""
+    name: str
+    """Title without "Phase N", separators and status suffixes, e.g. "Core Routing"."""
+    heading: str
+    """The heading line as printed."""
+    line: int
+    end_line: int
+    """Last line of the phase: before the next phase heading or a non-phase heading of the same or a
+    higher level; trailing blank lines included."""
+    goal: str | None
+    tasks: list[Task]
+    definition_of_done: list[str]
+    gate_criteria: list[str]
+    suffix: str | None = None
+    """What was stripped from the end of the title, e.g. "(Complete)" or an italic parallelism note."""
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def done(self) -> int:
+        """Number of ticked tasks."""
+        return sum(1 for task in self.tasks if task.done)
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def total(self) -> int:
+        """Number of tasks."""
+        return len(self.tasks)
+
+    @property
+    def label(self) -> str:
+        """How the phase is named in messages: ``Phase 2: Core Routing``."""
+        prefix = f"Phase {self.number}" if self.number is not None else "Phase"
+        return f"{prefix}: {self.name}" if self.name else prefix
+
+
+class Plan(BaseModel):
+    """The phases of a plan and what the parser could not accept."""
+
+    phases: list[Phase]
+    has_checkboxes: bool
+    """False when some phase lists its tasks as plain bullets, so progress cannot be ticked."""
+    findings: list[Finding]
+
+
+class PhaseLookupError(ValueError):
+    """A phase query matched no phase, or more than one."""
+
+    def __init__(self, message: str, phases: list[Phase], ambiguous: bool = False):
+        super().__init__(message)
+        self.phases = phases
+        """The matching phases when ambiguous; every phase of the plan when nothing matched."""
+        self.ambiguous = ambiguous
+
+
+# ---------------------------------------------------------------------------------------------
+# Phase headings
+
+_NUMBER_WORDS = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+}
+_PHASE_RE = re.compile(
+    r"^phase\s*[-_#]?\s*(?P<num>\d+|" + "|".join(_NUMBER_WORDS) + r")(?!\w|\.\d)\s*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+_STATUS_WORDS = (
+    r"complete|completed|done|finished|in[ -]progress|wip|blocked|pending|not[ -]started|todo|"
+    r"skipped|deferred|optional|draft|cancell?ed|superseded|shipped|merged"
+)
+_TRAILING_SUFFIX_RE = re.compile(
+    r"\s*(?P<suffix>\*\([^)]*\)\*|_\([^)]*\)_|\((?:" + _STATUS_WORDS + r")\b[^)]*\)"
+    r"|\[(?:x|done|complete)\]|[✅✔☑✓])\s*$",
+    re.IGNORECASE,
+)
+_LEADING_SUFFIX_RE = re.compile(
+    r"^(?P<suffix>\((?:" + _STATUS_WORDS + r")\b[^)]*\)|[✅✔☑✓])\s*", re.IGNORECASE
+)
+_SEPARATOR_RE = re.compile(r"^[\s:.\-–—)|]+")
+_COMPLETE_RE = re.compile(r"\b(?:complete|completed|done|finished|shipped)\b|[✅✔☑✓]", re.IGNORECASE)
+
+
+def _phase_heading(title: str) -> tuple[int, str, str | None] | None:
+    """``"Phase 2: Core Routing (Complete)"`` -> ``(2, "Core Routing", "(Complete)")``; else None."""
+    match = _PHASE_RE.match(title.strip())
+    if not match:
+        return None
+    raw_number = match.group("num").lower()
+    number = int(raw_number) if raw_number.isdigit() else _NUMBER_WORDS[raw_number]
+    rest = match.group("rest")
+    suffixes: list[str] = []
+    # Status may sit between the number and the name: "Phase 0 (Complete): Alignment".
+    rest = _SEPARATOR_RE.sub("", rest)
+    leading = _LEADING_SUFFIX_RE.match(rest)
+    if leading:
+        suffixes.append(leading.group("suffix"))
+        rest = _SEPARATOR_RE.sub("", rest[leading.end() :])
+    leading_count = len(suffixes)
+    while trailing := _TRAILING_SUFFIX_RE.search(rest):
+        # Found right to left; inserting after the leading ones keeps the printed order.
+        suffixes.insert(leading_count, trailing.group("suffix"))
+        rest = rest[: trailing.start()]
+    name = clean_title(rest.strip().rstrip(":-–—").strip())
+    return number, name, " ".join(suffixes) or None
+
+
+# ---------------------------------------------------------------------------------------------
+# Labels inside a phase ("Goal:", "- **Tasks**", "Definition of Done:", "Gate:")
+
+_GOAL, _TASKS, _DOD, _GATE, _OTHER = "goal", "tasks", "dod", "gate", "other"
+_KIND_PATTERNS = [
+    (_GOAL, re.compile(r"^(?:goals?|objectives?|purpose|intent|outcome)$")),
+    (
+        _TASKS,
+        re.compile(
+            r"^(?:(?:\w+ ){0,3}tasks?|tests?|testing|(?:\w+ )?test plan|work items?|steps|"
+            r"checklist|to ?dos?|deliverables)$"
+        ),
+    ),
+    (_DOD, re.compile(r"^(?:definition of done|dod|done when|done criteria|completion criteria)$")),
+    (
+        _GATE,
+        re.compile(
+            r"^(?:(?:phase |quality |acceptance )?gates?(?: criteria| check)?|exit criteria|"
+            r"gating criteria)$"
+        ),
+    ),
+]
+# Labels that are not ours but must end the list that precedes them, written without a colon-only
+# line (``Command(s): `mix test` ``) so they are recognised even when followed by text.
+_OTHER_LABELS = re.compile(
+    r"^(?:dependencies|dependency|depends on|parallel\w*(?: work| notes?)?|references?|notes?|"
+    r"commands?|command s|risks?|owners?|estimates?|scope|status|rationale|outputs?|inputs?|"
+    r"artifacts?|verification|evidence|proof|blockers?)$"
+)
+_BOLD_LABEL_RE = re.compile(r"^(\*\*|__)(?P<name>.+?)\1(?P<rest>.*)$", re.DOTALL)
+_COLON_LABEL_RE = re.compile(r"^(?P<name>[^:\n]{1,60}?):(?:\s+(?P<rest>.*))?$", re.DOTALL)
+
+
+def _label(text: str) -> tuple[str | None, str]:
+    """Classify the start of a paragraph or list item: ``(kind, rest)`` or ``(None, text)``.
+
+    "Tasks:" / "**Tasks**" / "**Goal:** text" are labels; "Add CHECK constraints: min/max" is not,
+    so an unknown name counts as a label only when it is bold or stands alone before its colon.
+    """
+    stripped = text.strip()
+    bold = _BOLD_LABEL_RE.match(stripped)
+    if bold:
+        name = bold.group("name").strip()
+        rest = bold.group("rest").strip()
+        has_colon = name.endswith(":") or rest.startswith(":")
+        rest = rest[1:].strip() if rest.startswith(":") else rest
+        is_bold = True
+    else:
+        colon = _COLON_LABEL_RE.match(stripped)
+        if colon:
+            name, rest, has_colon = colon.group("name").strip(), (colon.group("rest") or "").strip(), True
+        else:
+            name, rest, has_colon = stripped, "", False
+        is_bold = False
+    key = normalize_title(name.rstrip(":"))
+    if not key:
+        return None, text
+    for kind, pattern in _KIND_PATTERNS:
+        if pattern.match(key) and (has_colon or is_bold or not rest):
+            return kind, rest
+    if _OTHER_LABELS.match(key) and (has_colon or is_bold):
+        return _OTHER, rest
+    if (is_bold and (has_colon or not rest)) or (has_colon and not rest and len(key) <= 40):
+        return _OTHER, rest
+    return None, text
+
+
+_CHECKBOX_RE = re.compile(
+    r"^\[(?P<mark>[ xX]|n/?a|-|~|skip(?:ped)?)\](?:[ \t]+(?P<text>.*))?$", re.DOTALL | re.IGNORECASE
+)
+_ID_RE = re.compile(r"\b(?:NFR|FR|AC)-?\d+[a-z]?\b")
+
+
+def cited_ids(text: str) -> list[str]:
+    """FR/NFR/AC ids in ``text``, in order of first appearance, each once."""
+    seen: dict[str, None] = {}
+    for found in _ID_RE.findall(text):
+        seen.setdefault(found, None)
+    return list(seen)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+# ---------------------------------------------------------------------------------------------
+# Walking the blocks of one phase
+
+
+class _PhaseContent:
+    """What the walk over one phase's blocks collects."""
+
+    def __init__(self, first: int, last: int):
+        self.first = first  # 0-based inclusive line range of the phase body
+        self.last = last
+        self.goal: str | None = None
+        self.checkbox_tasks: list[tuple[int, str, str]] = []
+        self.plain_tasks: list[tuple[int, str]] = []
+        self.definition_of_done: list[str] = []
+        self.gate_criteria: list[str] = []
+
+    def inside(self, line: int) -> bool:
+        return self.first <= line <= self.last
+
+    def add(self, kind: str | None, text: str) -> bool:
+        """Record prose under a label; True when it was kept."""
+        text = _one_line(text)
+        if not text:
+            return False
+        if kind == _GOAL and self.goal is None:
+            self.goal = text
+        elif kind == _DOD:
+            self.definition_of_done.append(text)
+        elif kind == _GATE:
+            self.gate_criteria.append(text)
+        else:
+            return False
+        return True
+
+
+def _walk(nodes: list[SyntaxTreeNode], label: str | None, content: _PhaseContent) -> None:
+    """Collect goal, tasks, DoD and gate criteria from ``nodes``, tracking the label in force."""
+    collected = False  # whether the label in force has collected anything yet
+    for node in nodes:
+        if node.map is None:
+            continue
+        start = node.map[0]
+        if node.type == "heading":
+            if content.inside(start):
+                kind, rest = _label(node.children[0].content if node.children else "")
+                label, collected = (kind, False) if kind and not rest else (None, False)
+        elif node.type == "paragraph":
+            label, collected = _paragraph(node, label, collected, content)
+        elif node.type in ("bullet_list", "ordered_list"):
+            for item in node.children:
+                carried = _list_item(item, label, content)
+                if carried is not None:
+                    # "- **Tasks**" followed by sibling items: the label governs the siblings too.
+                    label, collected = carried, False
+        elif node.type == "blockquote":
+            _walk(node.children, label, content)
+        elif node.type == "hr":
+            label, collected = None, False
+
+
+def _paragraph(
+    node: SyntaxTreeNode, label: str | None, collected: bool, content: _PhaseContent
+) -> tuple[str | None, bool]:
+    inline = node.children[0] if node.children else None
+    if inline is None or node.map is None:
+        return label, collected
+    segments: list[tuple[str | None, list[str]]] = []
+    for offset, text in enumerate(inline.content.split("\n")):
+        if not content.inside(node.map[0] + offset):
+            continue
+        kind, rest = _label(text)
+        if kind is not None:
+            segments.append((kind, [rest]))
+        elif segments:
+            segments[-1][1].append(text)
+        else:
+            segments.append((None, [text]))
+    for kind, parts in segments:
+        text = " ".join(parts)
+        if kind is None:
+            # Prose right after a bare label ("Definition of Done:" then a paragraph) belongs to it;
+            # any other prose ends the label.
+            if label is not None and not collected and content.add(label, text):
+                collected = True
+            else:
+                label, collected = None, False
+        else:
+            label, collected = kind, content.add(kind, text)
+    return label, collected
+
+
+def _list_item(item: SyntaxTreeNode, label: str | None, content: _PhaseContent) -> str | None:
+    """Collect one list item; return the label it introduces for its siblings, if it is one."""
+    if item.map is None or not content.inside(item.map[0]):
+        return None
+    children = list(item.children)
+    lead = children[0] if children and children[0].type == "paragraph" else None
+    lead_text = lead.children[0].content if lead is not None and lead.children else ""
+    nested = children[1:] if lead is not None else children
+    checkbox = _CHECKBOX_RE.match(lead_text) if lead is not None else None
+    if checkbox:
+        text = _one_line(checkbox.group("text") or "")
+        content.checkbox_tasks.append((item.map[0], text, checkbox.group("mark").lower()))
+        if label in (_DOD, _GATE):
+            content.add(label, text)
+        _walk(nested, label, content)
+        return None
+    kind, rest = _label(lead_text.split("\n", 1)[0]) if lead is not None else (None, "")
+    if kind is not None:
+        more = lead_text.split("\n", 1)[1] if "\n" in lead_text else ""
+        content.add(kind, f"{rest} {more}")
+        _walk(nested, kind, content)
+        return kind
+    if lead is not None:
+        if label == _TASKS:
+            content.plain_tasks.append((item.map[0], _one_line(lead_text)))
+        else:
+            content.add(label, lead_text)
+    # Sub-bullets of a plain item are its details, not further tasks or criteria; checkboxes
+    # among them still count.
+    _walk(nested, None, content)
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing
+
+
+def parse_plan(text: str) -> Plan:
+    """Phases, tasks and findings of a plan.md text. Never raises: what it cannot read is a finding."""
+    try:
+        return _parse_plan(text)
+    except Exception as error:  # a parser bug on odd input must not take the server down
+        return Plan(
+            phases=[],
+            has_checkboxes=False,
+            findings=[
+                Finding(
+                    rule="PARSE-PLAN",
+                    severity="error",
+                    document=DOCUMENT,
+                    message=f"plan.md could not be parsed ({type(error).__name__}: {error}).",
+                    fix="Check the Markdown around the phase headings; report the text if it looks valid.",
+                )
+            ],
+        )
+
+
+def _phase_sections(sections: list[Section]) -> list[tuple[Section, tuple[int, str, str | None]]]:
+    real = [(s, p) for s in sections if not s.pseudo and (p := _phase_heading(s.title))]
+    if real:
+        return real
+    # Only when no real heading is a phase: a plan written with bold lines ("**Phase 1: X**").
+    return [(s, p) for s in sections if s.pseudo and (p := _phase_heading(s.title))]
+
+
+def _parse_plan(text: str) -> Plan:
+    from markdown_it.tree import SyntaxTreeNode
+
+    lines = split_lines(text)
+    tokens = markdown_tokens(text)
+    sections = sections_from_tokens(tokens, lines)
+    tree = SyntaxTreeNode(tokens)
+    findings: list[Finding] = []
+    found = _phase_sections(sections)
+    phase_lines = {s.line for s, _ in found}
+
+    phases: list[Phase] = []
+    plain_phases: list[Phase] = []
+    for section, (number, name, suffix) in found:
+        end_line = len(lines)
+        for other in sections:
+            if other.line <= section.line:
+                continue
+            ends = other.line in phase_lines or (
+                other.level <= section.level and not (section.pseudo and other.level == PSEUDO_LEVEL)
+            )
+            if ends:
+                end_line = other.line - 1
+                break
+        end_line = max(end_line, section.line)
+        content = _PhaseContent(first=section.line, last=end_line - 1)
+        _walk(_top_level_blocks(tree, section.line - 1, end_line - 1), None, content)
+        if content.checkbox_tasks:
+            tasks = [
+                Task(
+                    index=i,
+                    text=t,
+                    done=mark != " ",
+                    line=ln + 1,
+                    checkbox=True,
+                    ids=cited_ids(t),
+                    skipped=mark not in (" ", "x"),
+                )
+                for i, (ln, t, mark) in enumerate(content.checkbox_tasks, start=1)
+            ]
+        else:
+            tasks = [
+                Task(index=i, text=t, done=False, line=ln + 1, checkbox=False, ids=cited_ids(t))
+                for i, (ln, t) in enumerate(content.plain_tasks, start=1)
+            ]
+        phase = Phase(
+            number=number,
+            name=name,
+            heading=section.heading,
+            line=section.line,
+            end_line=end_line,
+            goal=content.goal,
+            tasks=tasks,
+            definition_of_done=content.definition_of_done,
+            gate_criteria=content.gate_criteria,
+            suffix=suffix,
+        )
+        phases.append(phase)
+        if tasks and not tasks[0].checkbox:
+            plain_phases.append(phase)
+
+    findings.extend(_phase_findings(phases, sections))
+    if plain_phases:
+        names = ", ".join(p.label for p in plain_phases)
+        findings.append(
+            Finding(
+                rule="PARSE-CHECKBOX",
+                severity="info",
+                document=DOCUMENT,
+                line=plain_phases[0].tasks[0].line,
+                message=(
+                    f"plan has no checkboxes in {names}: its tasks are plain bullets under a 'Tasks:' "
+                    "label and count as open until written as checkboxes."
+                ),
+                fix="Write each task as '- [ ] text' (and '- [x] text' once done) so progress can be ticked.",
+            )
+        )
+    skipped = [task for p in phases for task in p.tasks if task.skipped]
+    if skipped:
+        findings.append(
+            Finding(
+                rule="PARSE-TASK",
+                severity="info",
+                document=DOCUMENT,
+                line=skipped[0].line,
+                message=(
+                    f"{len(skipped)} task(s) are marked not applicable (e.g. '[N/A]', line "
+                    f"{skipped[0].line}); they count as done."
+                ),
+                fix="Keep '[N/A]' only for work that was dropped; use '- [ ]' for work still to do.",
+            )
+        )
+    has_checkboxes = not plain_phases and any(task.checkbox for p in phases for task in p.tasks)
+    return Plan(phases=phases, has_checkboxes=has_checkboxes, findings=findings)
+
+
+def _top_level_blocks(tree: SyntaxTreeNode, first: int, last: int) -> list[SyntaxTreeNode]:
+    """Top-level blocks overlapping 0-based lines ``first..last``, the phase heading excluded."""
+    blocks = []
+    for node in tree.children:
+        if node.map is None:
+            continue
+        start, end = node.map
+        if end - 1 < first or start > last:
+            continue
+        if node.type == "heading" and start == first:
+            continue
+        blocks.append(node)
+    return blocks
+
+
+def _phase_findings(phases: list[Phase], sections: list[Section]) -> list[Finding]:
+    findings: list[Finding] = []
+    if not phases:
+        findings.append(
+            Finding(
+                rule="PARSE-PHASE",
+                severity="warning",
+                document=DOCUMENT,
+                message="plan.md has no phase headings, so no phase can be developed or ticked.",
+                fix="Give each phase a heading such as '## Phase 1: Name' with its tasks as '- [ ] text'.",
+            )
+        )
+        return findings
+    seen: dict[int, Phase] = {}
+    for phase in phases:
+        if phase.number is not None and phase.number in seen:
+            first = seen[phase.number]
+            findings.append(
+                Finding(
+                    rule="PARSE-PHASE",
+                    severity="warning",
+                    document=DOCUMENT,
+                    line=phase.line,
+                    message=(
+                        f"phase number {phase.number} is used twice (line {first.line} and line "
+                        f"{phase.line}); 'Phase {phase.number}' picks the first one."
+                    ),
+                    fix="Renumber the phases so each number appears once.",
+                )
+            )
+        elif phase.number is not None:
+            seen[phase.number] = phase
+        if not phase.tasks:
+            findings.append(
+                Finding(
+                    rule="PARSE-TASK",
+                    severity="warning",
+                    document=DOCUMENT,
+                    line=phase.line,
+                    message=f"{phase.label} has no tasks (no '- [ ]' items and no bullets under 'Tasks:').",
+                    fix="List the phase's work as '- [ ] task' items under a 'Tasks:' label.",
+                )
+            )
+        if phase.suffix and _COMPLETE_RE.search(phase.suffix) and phase.done < phase.total:
+            findings.append(
+                Finding(
+                    rule="PARSE-PHASE-STATUS",
+                    severity="info",
+                    document=DOCUMENT,
+                    line=phase.line,
+                    message=(
+                        f"{phase.label} is marked {phase.suffix} but {phase.total - phase.done} of "
+                        f"{phase.total} tasks are unticked."
+                    ),
+                    fix="Tick the finished tasks or remove the completion marker from the heading.",
+                )
+            )
+    numbers = [p.number for p in phases if p.number is not None]
+    if numbers != sorted(numbers):
+        findings.append(
+            Finding(
+                rule="PARSE-PHASE",
+                severity="info",
+                document=DOCUMENT,
+                line=phases[0].line,
+                message=f"phases are not in numeric order ({', '.join(str(n) for n in numbers)}).",
+                fix="Order the phase headings by number, or renumber them.",
+            )
+        )
+    return findings
+
+
+# ---------------------------------------------------------------------------------------------
+# Lookup and text
+
+_PHASE_QUERY_RE = re.compile(r"^(?:phase)?\s*[-_#:]?\s*(?P<num>\d+)(?![\w.]\w)\s*[:.\-–—)]*\s*(?P<rest>.*)$")
+
+
+def find_phase(plan: Plan, query: str) -> Phase:
+    """The phase ``query`` names: "2", "Phase 2", "phase-2", "2: Core Routing" or the name itself.
+
+    Names match case-insensitively: exact name, then normalized ("&" == "and"), then a unique
+    prefix, then a unique set of words. Raises PhaseLookupError listing the plan's phases.
+    """
+    cleaned = " ".join(query.strip().lower().split())
+    match = _PHASE_QUERY_RE.match(cleaned)
+    if match:
+        number = int(match.group("num"))
+        by_number = [p for p in plan.phases if p.number == number]
+        rest = match.group("rest")
+        if len(by_number) > 1 and rest:
+            narrowed = [p for p in by_number if _name_matches(p, rest)]
+            by_number = narrowed or by_number
+        if len(by_number) == 1:
+            return by_number[0]
+        if len(by_number) > 1:
+            raise _ambiguous(query, by_number)
+    return _find_by_name(plan, query, cleaned)
+
+
+def _name_matches(phase: Phase, query: str) -> bool:
+    wanted = normalize_title(query)
+    return bool(wanted) and normalize_title(phase.name).startswith(wanted)
+
+
+def _find_by_name(plan: Plan, query: str, cleaned: str) -> Phase:
+    wanted = normalize_title(cleaned)
+    if wanted:
+        words = set(wanted.split())
+        tiers = [
+            lambda p: " ".join(p.name.lower().split()) == cleaned,
+            lambda p: normalize_title(p.name) == wanted,
+            lambda p: normalize_title(clean_title(p.heading.lstrip("#"))) == wanted,
+            lambda p: normalize_title(p.name).startswith(wanted),
+            lambda p: words <= set(normalize_title(p.name).split()),
+        ]
+        for tier in tiers:
+            matches = [p for p in plan.phases if tier(p)]
+            if len(matches) == 1:
+                return matches[0]
+            if len(matches) > 1:
+                raise _ambiguous(query, matches)
+    if not plan.phases:
+        raise PhaseLookupError(
+            f"no phase '{query}': plan.md has no phase headings (expected '## Phase 1: Name').", []
+        )
+    listed = ", ".join(p.label for p in plan.phases)
+    raise PhaseLookupError(
+        f"no phase '{query}' in plan.md; phases: {listed}. Ask for one by number (e.g. '2') or name.",
+        list(plan.phases),
+    )
+
+
+def _ambiguous(query: str, phases: list[Phase]) -> PhaseLookupError:
+    listed = "; ".join(f"{p.label} (line {p.line})" for p in phases)
+    return PhaseLookupError(
+        f"phase '{query}' is ambiguous; it matches {len(phases)} phases: {listed}. "
+        "Ask again with the phase name.",
+        phases,
+        ambiguous=True,
+    )
+
+
+def next_open_phase(plan: Plan) -> Phase | None:
+    """The first phase, in document order, with a task that is not ticked; None when all are done."""
+    for phase in plan.phases:
+        if any(not task.done for task in phase.tasks):
+            return phase
+    return None
+
+
+def phase_text(text: str, phase: Phase) -> str:
+    """The exact text of the phase's lines ``line..end_line``, line endings kept."""
+    return lines_text(text, phase.line, phase.end_line)
