@@ -1,0 +1,64 @@
+"""Shared fixtures: both protocol eras, a fresh copy of the example project, the shared test data."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE_PROJECT = REPO_ROOT / "examples" / "torus-example"
+
+
+def shared_dir() -> Path:
+    """`../shared` beside the checkout (CI always has it), or TORUS_SHARED_DIR."""
+    return Path(os.environ.get("TORUS_SHARED_DIR", REPO_ROOT.parent / "shared")).resolve()
+
+
+def require_shared(*parts: str) -> Path:
+    path = shared_dir().joinpath(*parts)
+    if not path.exists():
+        pytest.skip(
+            f"{path} is absent: the real Torus spec packs and mix captures live in ../shared beside the "
+            "checkout (CI has it); set TORUS_SHARED_DIR to run these tests elsewhere"
+        )
+    return path
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(params=["legacy", "auto"], ids=["era-2025-11-25", "era-2026-07-28"])
+def mode(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A private copy of the bundled example project."""
+    target = tmp_path / "torus"
+    shutil.copytree(EXAMPLE_PROJECT, target, ignore=shutil.ignore_patterns("_build", "deps"))
+    return target
+
+
+@pytest.fixture
+def connect(mode: str) -> Callable[..., object]:
+    """`async with connect(root) as client:` an in-memory client in the fixture's protocol era."""
+    from contextlib import asynccontextmanager
+
+    from mcp import Client
+
+    from torus_mcp.server import create_server
+
+    @asynccontextmanager
+    async def _connect(root: Path | None, **client_kwargs: object) -> AsyncIterator[Client]:
+        server = create_server(str(root) if root else None, cwd=root)
+        async with Client(server, mode=mode, cache=None, **client_kwargs) as client:
+            yield client
+
+    return _connect

@@ -1,0 +1,133 @@
+"""The `torus-mcp` command: serve (default), demo, and the domain's command-line tools.
+
+Subcommands live in `torus_mcp.commands.<name>` modules exposing `add_arguments(parser)` and
+`run(args) -> int`; they import their heavy dependencies inside `run`, so building this parser stays
+cheap and `serve` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from torus_mcp import __version__
+
+# name -> (module, one-line help). Modules that are not present in this build are left out.
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "demo": (
+        "torus_mcp.commands.demo",
+        "run the main job end to end on a copy of the bundled example project",
+    ),
+    "check": ("torus_mcp.commands.check", "check the workflow gates of spec packs (for CI)"),
+    "compile": ("torus_mcp.commands.compile", "run mix compile and print parsed diagnostics"),
+    "test": ("torus_mcp.commands.test", "run mix test and print parsed results"),
+    "parse-mix": ("torus_mcp.commands.parse_mix", "parse a saved mix log into structured diagnostics"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="torus-mcp",
+        description="MCP server for Torus spec-driven development. Without a subcommand: serve over stdio.",
+    )
+    parser.add_argument("--version", action="version", version=f"torus-mcp {__version__}")
+    parser.add_argument(
+        "--log-level",
+        default="WARNING",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="log level (logs go to stderr; stdout belongs to the protocol)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    serve = sub.add_parser("serve", help="serve MCP over stdio (the default)")
+    _add_root(serve)
+    for name, (module_name, help_text) in SUBCOMMANDS.items():
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        if not any(a.dest == "root" for a in getattr(command, "_actions", [])):
+            _add_root(command)
+        module.add_arguments(command)
+        command.set_defaults(run=module.run)
+    return parser
+
+
+def _add_root(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--root",
+        default=None,
+        help="project root (default: TORUS_ROOT, the client's roots, or the nearest mix.exs above the cwd)",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    # `torus-mcp --root DIR` (no subcommand) means `serve --root DIR`.
+    if not any(a in parser._subparsers._group_actions[0].choices for a in args_list if not a.startswith("-")):  # type: ignore[union-attr]
+        if not {"-h", "--help", "--version"} & set(args_list):
+            args_list = [*_leading_options(args_list), "serve", *_trailing(args_list)]
+    args = parser.parse_args(args_list)
+    logging.basicConfig(
+        level=getattr(logging, args.log_level),
+        stream=sys.stderr,
+        format="%(asctime)s %(name)s %(levelname)s %(message)s",
+    )
+    logging.getLogger("torus_mcp").setLevel(getattr(logging, args.log_level))
+    if args.command in (None, "serve"):
+        return _serve(args.root)
+    return int(args.run(args) or 0)
+
+
+def _leading_options(args: list[str]) -> list[str]:
+    """Global options (--log-level X) that must stay before the subcommand."""
+    out, i = [], 0
+    while i < len(args):
+        if args[i] == "--log-level" and i + 1 < len(args):
+            out += args[i : i + 2]
+            i += 2
+        elif args[i].startswith("--log-level="):
+            out.append(args[i])
+            i += 1
+        else:
+            i += 1
+    return out
+
+
+def _trailing(args: list[str]) -> list[str]:
+    out, i = [], 0
+    while i < len(args):
+        if args[i] == "--log-level":
+            i += 2
+        elif args[i].startswith("--log-level="):
+            i += 1
+        else:
+            out.append(args[i])
+            i += 1
+    return out
+
+
+def _serve(root: str | None) -> int:
+    import anyio
+
+    from torus_mcp.server import create_server
+    from torus_mcp.server.protocol import run_stdio
+    from torus_mcp.workspace import WorkspaceError
+
+    try:
+        server = create_server(root)
+    except WorkspaceError as exc:
+        print(f"torus-mcp: {exc}", file=sys.stderr)
+        return 2
+    anyio.run(run_stdio, server)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

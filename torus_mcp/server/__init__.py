@@ -1,0 +1,34 @@
+"""The MCP adapter: builds the server from the domain. The only package that imports `mcp`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mcp.server.mcpserver import MCPServer
+
+from torus_mcp import __version__
+from torus_mcp.server.doc_tools import register_doc_tools
+from torus_mcp.server.prompt_surface import register_prompts
+from torus_mcp.server.protocol import install_protocol_handlers
+from torus_mcp.server.resource_surface import register_resources
+from torus_mcp.server.state import ServerState
+
+INSTRUCTIONS = (
+    "torus-mcp serves the Torus spec-driven workflow. Spec packs (prd.md, fdd.md, plan.md, requirements.yml) "
+    "live under docs/features/<slug>/ or docs/exec-plans/.../. Use the analyze, architect, plan and develop "
+    "prompts (or get_prompt) for the personas; read documents with read_doc and keep the version it returns: "
+    "write_doc and edit_section need it as expected_version. workspace_info explains which project is in use."
+)
+
+
+def create_server(root: str | None = None, cwd: Path | None = None) -> MCPServer:
+    """The torus-mcp server for the project at `root` (None: TORUS_ROOT, client roots, or cwd)."""
+    state = ServerState(cli_root=root, cwd=cwd)
+    server = MCPServer(
+        "torus", title="Torus spec-driven development", version=__version__, instructions=INSTRUCTIONS
+    )
+    register_doc_tools(server, state)
+    register_prompts(server, state)
+    register_resources(server, state)
+    install_protocol_handlers(server, state)
+    return server

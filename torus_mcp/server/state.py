@@ -1,0 +1,56 @@
+"""Where the server is pointed: the project root, found once, and a fresh Workspace per request.
+
+The root comes from --root, else TORUS_ROOT, else the client's MCP roots, else the working
+directory walking up to the nearest mix.exs. Client roots can only be asked for during a tool call,
+so the choice is settled by the first tool call (or at once when --root/TORUS_ROOT is given);
+prompts, resources and completions before that use the working-directory rule.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from mcp_types import ListRootsResult
+
+from torus_mcp.workspace import RootChoice, Workspace, resolve_root
+
+
+class ServerState:
+    def __init__(self, cli_root: str | None = None, cwd: Path | None = None) -> None:
+        self.cli_root = cli_root
+        self.cwd = cwd or Path.cwd()
+        self._choice: RootChoice | None = None
+        self.subscribed_uris: set[str] = set()
+        self._settled = bool(cli_root or os.environ.get("TORUS_ROOT"))
+        if self._settled:
+            # Fail at start-up, not at the first call, when an explicit root is wrong.
+            self._choice = resolve_root(cli_root, os.environ, None, self.cwd)
+
+    @property
+    def wants_client_roots(self) -> bool:
+        return not self._settled
+
+    def settle_with_client_roots(self, roots: ListRootsResult | None) -> None:
+        if self._settled:
+            return
+        paths = [p for p in (_root_path(r.uri) for r in (roots.roots if roots else [])) if p]
+        self._choice = resolve_root(None, os.environ, paths, self.cwd)
+        self._settled = roots is not None
+
+    def choice(self) -> RootChoice:
+        if self._choice is None or not self._settled:
+            self._choice = resolve_root(self.cli_root, os.environ, None, self.cwd)
+        return self._choice
+
+    def workspace(self) -> Workspace:
+        # A fresh Workspace per request picks up a changed .torus-mcp.toml without a restart.
+        return Workspace(self.choice())
+
+
+def _root_path(uri: object) -> Path | None:
+    parsed = urlparse(str(uri))
+    if parsed.scheme != "file":
+        return None
+    return Path(unquote(parsed.path))
