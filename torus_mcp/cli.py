@@ -70,9 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     # `torus-mcp --root DIR` (no subcommand) means `serve --root DIR`.
-    if not any(a in parser._subparsers._group_actions[0].choices for a in args_list if not a.startswith("-")):  # type: ignore[union-attr]
-        if not {"-h", "--help", "--version"} & set(args_list):
-            args_list = [*_leading_options(args_list), "serve", *_trailing(args_list)]
+    has_command = any(a in {"serve", *SUBCOMMANDS} for a in args_list)
+    if not has_command and not {"-h", "--help", "--version"} & set(args_list):
+        args_list = [*_leading_options(args_list), "serve", *_trailing(args_list)]
     args = parser.parse_args(args_list)
     logging.basicConfig(
         level=getattr(logging, args.log_level),

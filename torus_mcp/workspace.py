@@ -286,11 +286,10 @@ class Workspace:
         """The path of a document in a pack, validated and confined to the spec tree."""
         name = normalize_doc_name(doc)
         path = feature.path / name
-        if path.is_symlink() or path.exists():
-            if not self.is_inside_spec_tree(path):
-                raise WorkspaceError(
-                    f"{feature.rel_path}/{name} is a symlink that leaves the spec tree; refusing to follow it."
-                )
+        if (path.is_symlink() or path.exists()) and not self.is_inside_spec_tree(path):
+            raise WorkspaceError(
+                f"{feature.rel_path}/{name} is a symlink that leaves the spec tree; refusing to follow it."
+            )
         if must_exist and not path.is_file():
             existing = ", ".join(feature.docs()) or "none"
             raise DocNotFound(f"{feature.id} has no {name}. Documents in the pack: {existing}.")
