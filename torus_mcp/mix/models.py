@@ -113,6 +113,9 @@ class CompileResult(BaseModel):
     mix_errors: list[str] = Field(default_factory=list, description="`** (Mix) ...` messages")
     unparsed_lines: int = Field(default=0, description="Lines that looked meaningful but were not understood")
     unparsed_sample: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(
+        default_factory=list, description="Other messages worth knowing (deadlocks, deps, build lock)"
+    )
 
     @computed_field
     @property
@@ -146,12 +149,21 @@ class TestResult(BaseModel):
     notes: list[str] = Field(default_factory=list, description="Other lines worth knowing (mix messages)")
     unparsed_lines: int = 0
     unparsed_sample: list[str] = Field(default_factory=list)
+    warnings_as_errors_failed: bool = Field(
+        default=False, description="'ERROR! Test suite aborted ... due to warnings ... --warnings-as-errors'"
+    )
+    max_failures_reached: bool = False
+    logged_errors: list[str] = Field(
+        default_factory=list, description="Distinct `[error]` log lines printed during the run (first 20)"
+    )
+    logged_error_count: int = 0
 
 
 class FormatResult(BaseModel):
     """Parsed `mix format --check-formatted` output."""
 
     unformatted_files: list[str] = Field(default_factory=list)
+    diffs: dict[str, str] = Field(default_factory=dict, description="Diff per file (1.15+ print one)")
     diagnostics: list[Diagnostic] = Field(default_factory=list, description="Files it could not parse")
     mix_errors: list[str] = Field(default_factory=list)
     unparsed_lines: int = 0

@@ -1,0 +1,397 @@
+"""Compiler diagnostics out of `mix compile` text, Elixir 1.14 to 1.19.
+
+Layouts handled (all after `clean_lines`):
+
+- 1.14/1.15: `warning: MESSAGE` (column 0, message may span lines) then one or more location
+  lines `  lib/x.ex:13: Mod.fun/1` (`Invalid call found at 2 locations:` before several).
+  1.15 adds `error: MESSAGE` for errors and replays stored warnings without the `Mod.fun/1` part.
+- 1.16+: `    warning: MESSAGE` (indented 4), a code snippet with `│` gutters, then one or more
+  `    └─ lib/x.ex:13:5: Mod.fun/1` lines; a few warnings print at column 0 without a snippet.
+- Erlang: `src/x.erl:4:3: Warning: MESSAGE` followed by `%` snippet lines (and the 1.15+ replay
+  `src/x.erl:4:3: warning: MESSAGE`).
+- `== Compilation error in file lib/x.ex ==` followed by `** (CompileError) ...`,
+  `** (SyntaxError) ...`, `TokenMissingError`, `MismatchedDelimiterError`, or any exception raised
+  in a module body, with its stacktrace.
+
+The block functions here take the cleaned lines and an index and return what they understood
+plus the index after the block; `parse_compile_output` runs the shared scanner over a whole log.
+"""
+
+from __future__ import annotations
+
+import re
+
+from torus_mcp.mix.log_lines import SEVERITY_WORDS, starts_block
+from torus_mcp.mix.models import CompileResult, Diagnostic, Location
+
+# --- message kinds -----------------------------------------------------------------------------
+
+# One alternation, searched once per distinct first line; the first alternative that matches names
+# the kind. Slugs are stable: tools group by them, so never rename one.
+_KIND_PATTERNS: list[tuple[str, str]] = [
+    ("unused_variable", r"^variable \"?'?\w+[\"']? is unused|^variable '\w+' is unused"),
+    ("underscored_variable_used", r"^the underscored variable"),
+    ("undefined_variable", r"^undefined variable|^variable \"\w+\" does not exist"),
+    ("unused_function", r"^function \S+ is unused|^(?:macro|function) \S+ is private, @doc"),
+    ("unused_alias", r"^unused alias"),
+    ("unused_import", r"^unused import"),
+    ("unused_attribute", r"^module attribute @\S+ was set but never used"),
+    ("undefined_attribute", r"^undefined module attribute"),
+    ("deprecated", r"is deprecated|deprecated\. Use "),
+    ("undefined_module", r"is undefined \(module \S+ is not available|^module \S+ is not loaded"),
+    ("undefined_struct", r"cannot expand struct|__struct__/1 is undefined|^undefined struct"),
+    ("missing_require", r"you must require|there is a macro with the same name and arity"),
+    ("undefined_function", r"is undefined or private|^undefined function|^undefined local function"),
+    ("behaviour_not_implemented", r"required by behaviour \S+ is not implemented"),
+    ("unknown_callback", r"got \"@impl|@impl true|is not a callback|no callbacks? (?:are|is) defined"),
+    ("unreachable_clause", r"cannot match because a previous clause|clause will never match"),
+    ("duplicate_key", r"will be overridden in map|duplicate key"),
+    ("quoted_keyword", r"found quoted (?:keyword|atom)"),
+    ("ignored_result", r"is ignored \(suppress the warning"),
+    ("undefined_field", r"^undefined field|^unknown key"),
+    (
+        "type_warning",
+        r"incompatible types|typing violation|comparison between distinct types|will never match",
+    ),
+    ("call_will_fail", r"will fail with"),
+    ("redefined_module", r"^redefining module"),
+    ("deadlock", r"deadlocked waiting on"),
+    ("compile_error", r"cannot compile module|cannot compile file"),
+    ("misnamed_test_files", r"files do not match any of the configured"),
+    ("unused_dependency", r"dependency \S+ is not used|unused dependency"),
+    ("invalid_expression", r"^invalid (?:argument|pattern|expression|call|quoted|left|right)|^cannot invoke"),
+    ("syntax_error", r"^syntax error|unexpected reserved word|unexpected token|syntax error before"),
+]
+_KIND_RE = re.compile("|".join(f"(?P<{slug}>{pattern})" for slug, pattern in _KIND_PATTERNS))
+_KIND_CACHE: dict[str, str] = {}
+
+# Exceptions whose name alone says the kind, whatever the message.
+_EXCEPTION_KINDS = {
+    "SyntaxError": "syntax_error",
+    "TokenMissingError": "token_missing",
+    "MismatchedDelimiterError": "mismatched_delimiter",
+}
+
+
+def diagnostic_kind(message: str, exception: str | None = None) -> str:
+    """A stable short slug for grouping diagnostics by what they complain about."""
+    first = message.split("\n", 1)[0]
+    if exception in _EXCEPTION_KINDS:
+        kind = _EXCEPTION_KINDS[exception]
+        # 1.14/1.15 report a mismatched delimiter as a SyntaxError; 1.16+ name it.
+        if kind == "syntax_error" and "missing terminator" in message:
+            return "mismatched_delimiter"
+        return kind
+    kind = _KIND_CACHE.get(first)
+    if kind is None:
+        m = _KIND_RE.search(first)
+        kind = m.lastgroup if m else None
+        if kind is None:
+            kind = "exception" if exception and exception != "CompileError" else "unknown"
+        if len(_KIND_CACHE) < 4096:
+            _KIND_CACHE[first] = kind
+    return kind
+
+
+# --- locations ---------------------------------------------------------------------------------
+
+# `lib/x.ex:13:5: Mod.fun/1`, `lib/x.ex:13`, `(for doctest at) lib/x.ex: Mod.fun/1`, `nofile:2:3`.
+_LOC_TEXT = (
+    r"(?:\(for doctest at\) )?"
+    r"(?P<file>(?:[A-Za-z]:)?[^\s:]+)"
+    r"(?::(?P<line>\d+))?(?::(?P<col>\d+))?"
+    r"(?:: (?P<ctx>.*?))?\s*$"
+)
+_TREE_LOC_RE = re.compile(r"\s*└─ " + _LOC_TEXT)
+# The 1.14/1.15 location line: exactly two spaces, a path with an extension (or nofile), a line.
+_INDENT_LOC_RE = re.compile(
+    r"  (?:\(for doctest at\) )?(?P<file>(?:[A-Za-z]:)?[^\s:]*\.\w+|nofile):(?P<line>\d+)"
+    r"(?::(?P<col>\d+))?(?:: (?P<ctx>.*?))?\s*$"
+)
+# Snippet lines of the 1.16+ layout (`    │ ...`, ` 13 │ ...`, ` ...`) and of 1.15 syntax errors.
+_SNIPPET_RE = re.compile(r"\s*(?:\d+ )?[│|](?: |$)|\s*\.\.\.\s*$")
+# Lines that say where the locations follow; they are layout, not message.
+_LOCATION_INTRO_RE = re.compile(
+    r"^(?:Invalid call found at \d+ locations:|typing violation found at:|Conflict found at)\s*$"
+)
+
+
+def _location(m: re.Match[str]) -> Location:
+    line = m.group("line")
+    col = m.group("col")
+    return Location(
+        file=m.group("file"),
+        line=int(line) if line else None,
+        column=int(col) if col else None,
+        context=m.group("ctx") or None,
+    )
+
+
+def _finish_message(lines: list[str]) -> str:
+    while lines and not lines[-1].strip():
+        lines.pop()
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    if lines and _LOCATION_INTRO_RE.match(lines[-1].strip()):
+        lines.pop()
+        while lines and not lines[-1].strip():
+            lines.pop()
+    return "\n".join(lines)
+
+
+def _diagnostic(
+    severity: str,
+    message: str,
+    locations: list[Location],
+    *,
+    app: str | None,
+    log_line: int,
+    exception: str | None = None,
+    compiler: str | None = "elixir",
+    file: str | None = None,
+    kind: str | None = None,
+) -> Diagnostic:
+    primary = locations[0] if locations else Location(file=file)
+    return Diagnostic(
+        severity=severity,  # type: ignore[arg-type]
+        message=message,
+        file=primary.file,
+        line=primary.line,
+        column=primary.column,
+        kind=kind or diagnostic_kind(message, exception),
+        context=primary.context,
+        related=locations[1:],
+        exception=exception,
+        compiler=compiler,
+        app=app,
+        log_line=log_line,
+    )
+
+
+# --- blocks ------------------------------------------------------------------------------------
+
+
+def parse_diagnostic_block(
+    lines: list[str], i: int, indent: int, severity_word: str, first: str, app: str | None
+) -> tuple[Diagnostic, int]:
+    """`warning: ...` / `error: ...` at `lines[i]` (indent 0 or 4) up to its last location line."""
+    n = len(lines)
+    pad = " " * indent
+    message = [first]
+    locations: list[Location] = []
+    j = i + 1
+    blanks = 0
+    while j < n:
+        line = lines[j]
+        if not line:
+            blanks += 1
+            # Two blank lines in a row end a location-less diagnostic in every layout.
+            if blanks >= 2:
+                break
+            message.append("")
+            j += 1
+            continue
+        blanks = 0
+        if "└─" in line[:12]:
+            m = _TREE_LOC_RE.match(line)
+            if m:
+                while j < n:
+                    m = _TREE_LOC_RE.match(lines[j])
+                    if not m:
+                        break
+                    locations.append(_location(m))
+                    j += 1
+                # 1.16+ may print hints after the locations; they belong to this diagnostic.
+                hint = pad + "hint: "
+                while j < n and lines[j].startswith(hint):
+                    message.append(lines[j][indent:])
+                    j += 1
+                    while j < n and lines[j].startswith(pad + "  ") and lines[j].strip():
+                        message.append(lines[j][indent:])
+                        j += 1
+                break
+        if indent == 0 and line.startswith("  ") and not line.startswith("   "):
+            m = _INDENT_LOC_RE.match(line)
+            if m:
+                while j < n:
+                    m = _INDENT_LOC_RE.match(lines[j])
+                    if not m:
+                        break
+                    locations.append(_location(m))
+                    j += 1
+                break
+        if _SNIPPET_RE.match(line):
+            j += 1
+            continue
+        if indent:
+            if not line.startswith(pad):
+                break
+            if line.startswith(pad) and line[indent] != " " and starts_block(line):
+                break
+            message.append(line[indent:])
+        else:
+            if starts_block(line):
+                break
+            message.append(line)
+        j += 1
+    severity = SEVERITY_WORDS.get(severity_word, "warning")
+    diag = _diagnostic(severity, _finish_message(message), locations, app=app, log_line=i + 1)
+    return diag, j
+
+
+def parse_erlang_diagnostic(
+    lines: list[str], i: int, m: re.Match[str], app: str | None
+) -> tuple[Diagnostic | None, int]:
+    """`src/x.erl:4:3: Warning: ...` plus its `%` snippet lines; None when it is not one."""
+    rest = m.group("erest")
+    file = m.group("efile")
+    low = rest[:12].lower()
+    if low.startswith("warning: "):
+        severity, message = "warning", rest[9:]
+    elif low.startswith("error: "):
+        severity, message = "error", rest[7:]
+    elif file.endswith((".erl", ".hrl", ".yrl", ".xrl")):
+        # Erlang prints errors with no severity word: `src/x.erl:3:1: syntax error before: ...`.
+        severity, message = "error", rest
+    else:
+        return None, i
+    j = i + 1
+    n = len(lines)
+    while j < n and lines[j].startswith("%"):
+        j += 1
+    col = m.group("ecol")
+    loc = Location(file=file, line=int(m.group("eline")), column=int(col) if col else None)
+    compiler = "erlang" if file.endswith((".erl", ".hrl", ".yrl", ".xrl")) else "elixir"
+    return _diagnostic(severity, message, [loc], app=app, log_line=i + 1, compiler=compiler), j
+
+
+# `** (SyntaxError) invalid syntax found on lib/x.ex:6:1:` (1.16+): the real message follows.
+_FOUND_ON_RE = re.compile(
+    r"^(?:invalid syntax found|token missing|mismatched delimiter found) on "
+    r"(?P<file>\S+?):(?P<line>\d+):(?P<col>\d+):\s*$"
+)
+# `lib/x.ex:3:7: message` (1.14/1.15), `lib/x.ex: message` (1.15+ "errors have been logged").
+_FILE_PREFIX_RE = re.compile(r"^(?P<file>[^\s:]+\.\w+)(?::(?P<line>\d+))?(?::(?P<col>\d+))?: (?P<msg>.*)$")
+# A stacktrace frame: `    (elixir 1.14.0) lib/x.ex:12: fun`, `    lib/x.ex:2: (module)`,
+# `    :erlang.map_get(:nope, %{})`, `    (for doctest at) lib/x.ex:17: (test)`.
+_FRAME_RE = re.compile(
+    r"^ {4}(?:\([a-z_]\w* [\w.+-]+\) \S|(?:\(for doctest at\) )?[^\s:│|└]+:\d+: |:[a-z_]\w*\.|[A-Z][\w.]*\.\S+\()"
+)
+_FRAME_LOC_RE = re.compile(r"(?:\) )?(?P<file>[^\s:()]+\.\w+):(?P<line>\d+)(?::(?P<col>\d+))?: ")
+_EXCEPTION_HEAD_RE = re.compile(r"\*\* \((?P<exc>[^)]*)\)\s?(?P<rest>.*)$")
+_DIAG_INDENTED_RE = re.compile(r" {4}(?:warning|error): ")
+
+
+def read_exception_block(lines: list[str], i: int) -> tuple[str, str, list[str], list[str], int]:
+    """`** (Name) text` at `lines[i]` and its indented continuation.
+
+    Returns (exception name, rest of the first line, body lines, stacktrace frames, next index).
+    """
+    m = _EXCEPTION_HEAD_RE.match(lines[i])
+    exc = m.group("exc") if m else ""
+    rest = m.group("rest") if m else lines[i]
+    body: list[str] = []
+    frames: list[str] = []
+    n = len(lines)
+    j = i + 1
+    while j < n:
+        line = lines[j]
+        if not line:
+            # A blank line followed by a new diagnostic ends the block (1.15+ errors logged
+            # before the slogan belong to other files).
+            k = j
+            while k < n and not lines[k]:
+                k += 1
+            if k >= n or lines[k][0] != " " or _DIAG_INDENTED_RE.match(lines[k]):
+                j = k
+                break
+            body.append("")
+            j += 1
+            continue
+        if line[0] != " ":
+            break
+        if _FRAME_RE.match(line):
+            frames.append(line.strip())
+        elif not frames:
+            body.append(line)
+        else:
+            # Text after the stacktrace started (rare): keep it as message text.
+            body.append(line)
+        j += 1
+    return exc, rest, body, frames, j
+
+
+def _exception_message(rest: str, body: list[str]) -> tuple[str, Location | None, list[Location]]:
+    """Message text and the location it names, from an exception block."""
+    found = _FOUND_ON_RE.match(rest)
+    locations: list[Location] = []
+    loc: Location | None = None
+    lines: list[str] = []
+    if found:
+        loc = Location(
+            file=found.group("file"), line=int(found.group("line")), column=int(found.group("col"))
+        )
+    else:
+        fm = _FILE_PREFIX_RE.match(rest)
+        if fm:
+            line = fm.group("line")
+            col = fm.group("col")
+            loc = Location(
+                file=fm.group("file"), line=int(line) if line else None, column=int(col) if col else None
+            )
+            rest = fm.group("msg")
+        lines.append(rest.strip())
+    for raw in body:
+        if "└─" in raw[:12]:
+            m = _TREE_LOC_RE.match(raw)
+            if m:
+                locations.append(_location(m))
+                continue
+        if _SNIPPET_RE.match(raw):
+            continue
+        text = raw[4:] if raw.startswith("    ") else raw.strip()
+        if found and text.startswith("error: ") and len(lines) == 0:
+            text = text[7:]
+        lines.append(text)
+    return _finish_message(lines), loc, locations
+
+
+def parse_exception_diagnostic(
+    lines: list[str], i: int, app: str | None, file: str | None = None, line: int | None = None
+) -> tuple[Diagnostic, int]:
+    """An error diagnostic from `** (Name) ...` at `lines[i]` (after a compilation-error slogan or bare)."""
+    exc, rest, body, frames, j = read_exception_block(lines, i)
+    message, loc, tree_locs = _exception_message(rest, body)
+    if loc is None and tree_locs:
+        loc = tree_locs[0]
+    if loc is None or loc.file is None:
+        loc = Location(file=file, line=line)
+    if loc.line is None and exc != "CompileError":
+        # An exception raised in a module body names its line only in the stacktrace.
+        target = loc.file or file
+        for frame in frames:
+            fm = _FRAME_LOC_RE.search(frame)
+            if fm and (target is None or fm.group("file") == target):
+                loc = Location(file=target or fm.group("file"), line=int(fm.group("line")))
+                break
+        if loc.line is None and line is not None:
+            loc = Location(file=loc.file, line=line)
+    message = message or exc
+    diag = _diagnostic(
+        "error",
+        message,
+        [loc],
+        app=app,
+        log_line=i + 1,
+        exception=exc or None,
+        file=file,
+    )
+    return diag, j
+
+
+def parse_compile_output(text: str) -> CompileResult:
+    """Parse `mix compile` output (any Elixir 1.14-1.19 layout) into diagnostics. Never raises."""
+    # Imported here: the scanner imports the block parsers of this module.
+    from torus_mcp.mix.parse_mix import scan_log
+
+    return scan_log(text).compile_result()

@@ -1,0 +1,208 @@
+"""Token budgets for mix results: exact totals, a few items inline, the rest left in the log.
+
+A build with 300 warnings is 100+ KB of text; an assistant needs the counts, the errors, a sample
+of warnings and where the rest are (grouped by file and by kind), not every line. Items left out
+stay reachable in the full log (`log_line` says where each one starts). Long texts (a multi-MB
+`left:` value, a 40-line type warning) are cut to a fixed size with a marker saying so.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from pydantic import BaseModel, Field
+
+from torus_mcp.mix.models import Diagnostic, MixRunResult, TestFailure, TestSummary
+
+DEFAULT_LIMIT = 20
+DEFAULT_TEXT_CHARS = 800
+DEFAULT_FRAMES = 8
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+_FAILURE_ORDER = {"setup_all": 0, "error": 1, "failure": 2, "doctest": 2, "invalid": 3}
+
+
+def clip(text: str | None, limit: int) -> str | None:
+    """`text` cut to `limit` characters, saying how much was cut."""
+    if text is None or limit <= 0 or len(text) <= limit:
+        return text
+    return f"{text[:limit]}… [{len(text) - limit} more characters in the log]"
+
+
+def _ranked_counts(values: Iterable[str]) -> dict[str, int]:
+    # Largest groups first, ties by name, so the same log always gives the same JSON.
+    counts = Counter(values)
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+class DiagnosticDigest(BaseModel):
+    """Compiler diagnostics within a budget: exact totals, errors first, groups for the rest."""
+
+    total: int
+    errors: int
+    warnings: int
+    infos: int
+    shown: list[Diagnostic] = Field(description="Errors first, then warnings, in log order")
+    omitted: int = Field(description="Diagnostics not shown here; they are in the full log")
+    by_file: dict[str, int] = Field(description="All diagnostics per file, largest first")
+    by_kind: dict[str, int] = Field(description="All diagnostics per kind slug, largest first")
+
+
+def budget_diagnostics(
+    diagnostics: list[Diagnostic], limit: int = DEFAULT_LIMIT, text_chars: int = DEFAULT_TEXT_CHARS
+) -> DiagnosticDigest:
+    """At most `limit` diagnostics inline (errors first); totals and groups always count all.
+
+    `limit` < 0 keeps every diagnostic; `text_chars` <= 0 keeps messages whole.
+    """
+    ordered = sorted(
+        range(len(diagnostics)), key=lambda k: (_SEVERITY_ORDER.get(diagnostics[k].severity, 3), k)
+    )
+    keep = ordered if limit < 0 else ordered[:limit]
+    shown = []
+    for k in keep:
+        diag = diagnostics[k]
+        message = clip(diag.message, text_chars)
+        shown.append(diag if message == diag.message else diag.model_copy(update={"message": message}))
+    return DiagnosticDigest(
+        total=len(diagnostics),
+        errors=sum(1 for d in diagnostics if d.severity == "error"),
+        warnings=sum(1 for d in diagnostics if d.severity == "warning"),
+        infos=sum(1 for d in diagnostics if d.severity == "info"),
+        shown=shown,
+        omitted=len(diagnostics) - len(shown),
+        by_file=_ranked_counts(d.file or "(no file)" for d in diagnostics),
+        by_kind=_ranked_counts(d.kind for d in diagnostics),
+    )
+
+
+class FailureDigest(BaseModel):
+    """Test failures within a budget: exact totals, the first failures in full (texts clipped)."""
+
+    total: int
+    shown: list[TestFailure] = Field(
+        description="setup_all failures and errors first, then assertion failures"
+    )
+    omitted: int = Field(description="Failures not shown here; they are in the full log")
+    by_file: dict[str, int]
+    by_kind: dict[str, int]
+
+
+def budget_failures(
+    failures: list[TestFailure],
+    limit: int = DEFAULT_LIMIT,
+    text_chars: int = DEFAULT_TEXT_CHARS,
+    frames: int = DEFAULT_FRAMES,
+) -> FailureDigest:
+    """At most `limit` failures inline, each with message/code/left/right clipped to `text_chars`
+    and at most `frames` stacktrace frames. `limit` < 0 keeps every failure."""
+    ordered = sorted(range(len(failures)), key=lambda k: (_FAILURE_ORDER.get(failures[k].kind, 4), k))
+    keep = ordered if limit < 0 else ordered[:limit]
+    shown = []
+    for k in keep:
+        failure = failures[k]
+        update: dict[str, object] = {}
+        for field in ("message", "code", "left", "right"):
+            value = getattr(failure, field)
+            clipped = clip(value, text_chars)
+            if clipped != value:
+                update[field] = clipped
+        if frames >= 0 and len(failure.stacktrace) > frames:
+            hidden = len(failure.stacktrace) - frames
+            update["stacktrace"] = [*failure.stacktrace[:frames], f"… {hidden} more frames in the log"]
+        shown.append(failure.model_copy(update=update) if update else failure)
+    return FailureDigest(
+        total=len(failures),
+        shown=shown,
+        omitted=len(failures) - len(shown),
+        by_file=_ranked_counts(f.file or "(no file)" for f in failures),
+        by_kind=_ranked_counts(f.kind for f in failures),
+    )
+
+
+class RunDigest(BaseModel):
+    """What a tool returns for a mix run: verdict, exact counts, a budgeted sample, where the rest is."""
+
+    command: str
+    ok: bool = Field(description="No compile errors, no test failures, no mix errors, no unformatted files")
+    exit_code: int | None = None
+    duration_seconds: float | None = None
+    diagnostics: DiagnosticDigest
+    failures: FailureDigest | None = None
+    tests: TestSummary | None = None
+    seed: int | None = None
+    warnings_as_errors_failed: bool = False
+    unformatted_files: list[str] | None = None
+    mix_errors: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+    unparsed_lines: int = 0
+    log_uri: str | None = None
+    log_path: str | None = None
+    dropped_bytes: int = 0
+    truncated: bool = False
+    timed_out: bool = False
+    cancelled: bool = False
+
+
+def run_has_problems(result: MixRunResult) -> bool:
+    """True when the log shows errors, failures, mix errors, unformatted files or a
+    warnings-as-errors abort (warnings alone are not a problem)."""
+    compile_part = result.compile or (result.test.compile if result.test else None)
+    if compile_part is not None and (
+        compile_part.errors or compile_part.mix_errors or compile_part.warnings_as_errors_failed
+    ):
+        return True
+    if result.test is not None:
+        summary = result.test.summary
+        if result.test.failures or result.test.warnings_as_errors_failed:
+            return True
+        if summary is not None and (summary.failures or summary.invalid):
+            return True
+    if result.format is not None and result.format.check_failed:
+        return True
+    return bool(result.timed_out or (result.exit_code not in (None, 0)))
+
+
+def digest_run(
+    result: MixRunResult, limit: int = DEFAULT_LIMIT, text_chars: int = DEFAULT_TEXT_CHARS
+) -> RunDigest:
+    """The budgeted view of a parsed (and possibly run) mix command."""
+    compile_part = result.compile or (result.test.compile if result.test else None)
+    diagnostics = list(compile_part.diagnostics) if compile_part else []
+    mix_errors = list(compile_part.mix_errors) if compile_part else []
+    notes = list(compile_part.notes) if compile_part else []
+    unparsed = compile_part.unparsed_lines if compile_part else 0
+    wae = bool(compile_part and compile_part.warnings_as_errors_failed)
+    failures = tests = seed = unformatted = None
+    if result.test is not None:
+        failures = budget_failures(result.test.failures, limit, text_chars)
+        tests = result.test.summary
+        seed = result.test.seed
+        notes.extend(result.test.notes)
+        wae = wae or result.test.warnings_as_errors_failed
+    if result.format is not None:
+        diagnostics = list(result.format.diagnostics)
+        mix_errors = list(result.format.mix_errors)
+        unformatted = list(result.format.unformatted_files)
+        unparsed = result.format.unparsed_lines
+    return RunDigest(
+        command=result.command,
+        ok=not run_has_problems(result),
+        exit_code=result.exit_code,
+        duration_seconds=result.duration_seconds,
+        diagnostics=budget_diagnostics(diagnostics, limit, text_chars),
+        failures=failures,
+        tests=tests,
+        seed=seed,
+        warnings_as_errors_failed=wae,
+        unformatted_files=unformatted,
+        mix_errors=mix_errors,
+        notes=notes,
+        unparsed_lines=unparsed,
+        log_uri=result.log_uri,
+        log_path=result.log_path,
+        dropped_bytes=result.dropped_bytes,
+        truncated=result.truncated,
+        timed_out=result.timed_out,
+        cancelled=result.cancelled,
+    )
