@@ -342,3 +342,44 @@ def test_cited_ids():
         "NFR-2",
         "AC-004b",
     ]
+
+
+def test_a_task_that_names_its_kind_is_still_a_task():
+    text = "## Phase 1: A\nTasks:\n- Build it\n- Tests: `mix test test/a_test.exs`\n"
+    assert [t.text for t in parse_plan(text).phases[0].tasks] == [
+        "Build it",
+        "Tests: `mix test test/a_test.exs`",
+    ]
+
+
+def test_task_label_as_a_sub_heading():
+    text = "## Phase 1: A\n### Goal\nShip it.\n### Tasks\n- Build it\n### Notes\n- not a task\n"
+    phase = parse_plan(text).phases[0]
+    assert phase.goal == "Ship it."
+    assert [t.text for t in phase.tasks] == ["Build it"]
+    assert phase.end_line == 7
+
+
+def test_a_sub_heading_repeating_the_phase_number_stays_in_the_phase():
+    text = "## Phase 2: Build\n- [ ] a\n### Phase 2 Tasks\n- [ ] b\n## Phase 3: Ship\n- [ ] c\n"
+    plan = parse_plan(text)
+    assert [(p.number, p.total, p.end_line) for p in plan.phases] == [(2, 2, 4), (3, 1, 6)]
+
+
+def test_checkboxes_outside_phases_are_reported(plan):
+    outside = [f for f in plan.findings if f.rule == "PARSE-TASK" and "outside every phase" in f.message]
+    assert len(outside) == 1
+    assert outside[0].line == 4
+    assert "2 checkbox item(s)" in outside[0].message
+
+
+@pytest.mark.parametrize(
+    ("query", "number"), [("phase two", 2), ("Phase 2: Admin", 2), ("1 - core routing", 1)]
+)
+def test_find_phase_more_forms(plan, query, number):
+    assert find_phase(plan, query).number == number
+
+
+def test_number_and_name_that_disagree_are_not_found(plan):
+    with pytest.raises(PhaseLookupError, match="phase 3 has another name"):
+        find_phase(plan, "3: Core Routing")

@@ -266,3 +266,34 @@ def test_importing_the_specs_modules_does_not_import_markdown_it():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_headings_in_block_quotes_and_list_items_are_not_sections():
+    text = "## 1. Real\n> ## Quoted\n- ## In a list\n\n## 2. Next\n"
+    assert [s.title for s in parse_sections(text)] == ["Real", "Next"]
+
+
+def test_yaml_front_matter_is_not_a_heading():
+    text = "---\ntitle: Spec\nstatus: draft\n---\n# Title\n\n## 1. Overview\n"
+    sections = parse_sections(text)
+    assert [(s.title, s.line) for s in sections] == [("Title", 5), ("Overview", 7)]
+    # Two rules in a row are not front matter.
+    assert [s.title for s in parse_sections("---\n---\n## A\n")] == ["A"]
+
+
+@pytest.mark.parametrize(
+    "query", ["Section 7: Acceptance Criteria", "7: acceptance criteria", "7) Acceptance"]
+)
+def test_number_and_text_together(query):
+    assert find_section(parse_sections(PRD), query).number == "7"
+
+
+def test_number_and_text_that_disagree_are_not_found():
+    with pytest.raises(SectionLookupError, match=r"no section '7\. Overview'"):
+        find_section(parse_sections(PRD), "7. Overview")
+
+
+def test_returned_sections_are_independent_copies():
+    first = parse_sections(PRD)
+    first[0].title = "changed"
+    assert parse_sections(PRD)[0].title == "Feature — PRD"

@@ -229,6 +229,9 @@ def _label(text: str) -> tuple[str | None, str]:
         return None, text
     for kind, pattern in _KIND_PATTERNS:
         if pattern.match(key) and (has_colon or is_bold or not rest):
+            if kind == _TASKS and rest:
+                # "Tests: `mix test x`" is a task that names its kind, not a label over a list.
+                return None, text
             return kind, rest
     if _OTHER_LABELS.match(key) and (has_colon or is_bold):
         return _OTHER, rest
@@ -404,11 +407,20 @@ def parse_plan(text: str) -> Plan:
 
 
 def _phase_sections(sections: list[Section]) -> list[tuple[Section, tuple[int, str, str | None]]]:
-    real = [(s, p) for s in sections if not s.pseudo and (p := _phase_heading(s.title))]
-    if real:
-        return real
-    # Only when no real heading is a phase: a plan written with bold lines ("**Phase 1: X**").
-    return [(s, p) for s in sections if s.pseudo and (p := _phase_heading(s.title))]
+    found = [(s, p) for s in sections if not s.pseudo and (p := _phase_heading(s.title))]
+    if not found:
+        # Only when no real heading is a phase: a plan written with bold lines ("**Phase 1: X**").
+        found = [(s, p) for s in sections if s.pseudo and (p := _phase_heading(s.title))]
+    phases: list[tuple[Section, tuple[int, str, str | None]]] = []
+    for section, parsed in found:
+        if phases:
+            enclosing, (number, _, _) = phases[-1]
+            inside = enclosing.line < section.line <= enclosing.end_line
+            if inside and section.level > enclosing.level and parsed[0] == number:
+                # "### Phase 2 Tasks" under "## Phase 2: Build" is part of phase 2, not a new one.
+                continue
+        phases.append((section, parsed))
+    return phases
 
 
 def _parse_plan(text: str) -> Plan:
@@ -503,8 +515,41 @@ def _parse_plan(text: str) -> Plan:
                 fix="Keep '[N/A]' only for work that was dropped; use '- [ ]' for work still to do.",
             )
         )
+    findings.extend(_outside_findings(tokens, phases))
     has_checkboxes = not plain_phases and any(task.checkbox for p in phases for task in p.tasks)
     return Plan(phases=phases, has_checkboxes=has_checkboxes, findings=findings)
+
+
+def _outside_findings(tokens: list, phases: list[Phase]) -> list[Finding]:
+    """An info finding when checkbox items sit outside every phase (they count nowhere)."""
+    if not phases:
+        return []
+    outside: list[int] = []
+    for index, token in enumerate(tokens[:-2]):
+        if token.type != "list_item_open" or token.map is None:
+            continue
+        paragraph, inline = tokens[index + 1], tokens[index + 2]
+        if paragraph.type != "paragraph_open" or not _CHECKBOX_RE.match(inline.content):
+            continue
+        line = token.map[0] + 1
+        if not any(p.line < line <= p.end_line for p in phases):
+            outside.append(line)
+    if not outside:
+        return []
+    where = ", ".join(str(line) for line in outside[:10]) + (" ..." if len(outside) > 10 else "")
+    return [
+        Finding(
+            rule="PARSE-TASK",
+            severity="info",
+            document=DOCUMENT,
+            line=outside[0],
+            message=(
+                f"{len(outside)} checkbox item(s) lie outside every phase (lines {where}) and count "
+                "towards no phase."
+            ),
+            fix="Move tasks under a '## Phase N: Name' heading, or write them as plain bullets.",
+        )
+    ]
 
 
 def _top_level_blocks(tree: SyntaxTreeNode, first: int, last: int) -> list[SyntaxTreeNode]:
@@ -597,34 +642,44 @@ def _phase_findings(phases: list[Phase], sections: list[Section]) -> list[Findin
 # ---------------------------------------------------------------------------------------------
 # Lookup and text
 
-_PHASE_QUERY_RE = re.compile(r"^(?:phase)?\s*[-_#:]?\s*(?P<num>\d+)(?![\w.]\w)\s*[:.\-–—)]*\s*(?P<rest>.*)$")
+_PHASE_QUERY_RE = re.compile(
+    r"^(?:phase)?\s*[-_#:]?\s*(?P<num>\d+|"
+    + "|".join(_NUMBER_WORDS)
+    + r")(?!\w)\s*[:.\-–—)]*\s*(?P<rest>.*)$"
+)
 
 
 def find_phase(plan: Plan, query: str) -> Phase:
     """The phase ``query`` names: "2", "Phase 2", "phase-2", "2: Core Routing" or the name itself.
 
     Names match case-insensitively: exact name, then normalized ("&" == "and"), then a unique
-    prefix, then a unique set of words. Raises PhaseLookupError listing the plan's phases.
+    prefix, then a unique set of words. A name given after the number must fit that phase.
+    Raises PhaseLookupError listing the plan's phases.
     """
     cleaned = " ".join(query.strip().lower().split())
     match = _PHASE_QUERY_RE.match(cleaned)
     if match:
-        number = int(match.group("num"))
+        raw = match.group("num")
+        number = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
         by_number = [p for p in plan.phases if p.number == number]
         rest = match.group("rest")
-        if len(by_number) > 1 and rest:
-            narrowed = [p for p in by_number if _name_matches(p, rest)]
-            by_number = narrowed or by_number
+        if rest and by_number:
+            by_number = [p for p in by_number if _name_matches(p, rest)]
+            if not by_number:
+                raise _unknown(plan, query, hint=f" (phase {number} has another name)")
         if len(by_number) == 1:
             return by_number[0]
         if len(by_number) > 1:
             raise _ambiguous(query, by_number)
+        if not rest and (raw.isdigit() or cleaned.startswith("phase")):
+            raise _unknown(plan, query)
     return _find_by_name(plan, query, cleaned)
 
 
 def _name_matches(phase: Phase, query: str) -> bool:
     wanted = normalize_title(query)
-    return bool(wanted) and normalize_title(phase.name).startswith(wanted)
+    name = normalize_title(f"{phase.name} {phase.suffix or ''}")
+    return bool(wanted) and (name.startswith(wanted) or set(wanted.split()) <= set(name.split()))
 
 
 def _find_by_name(plan: Plan, query: str, cleaned: str) -> Phase:
@@ -644,13 +699,17 @@ def _find_by_name(plan: Plan, query: str, cleaned: str) -> Phase:
                 return matches[0]
             if len(matches) > 1:
                 raise _ambiguous(query, matches)
+    raise _unknown(plan, query)
+
+
+def _unknown(plan: Plan, query: str, hint: str = "") -> PhaseLookupError:
     if not plan.phases:
-        raise PhaseLookupError(
+        return PhaseLookupError(
             f"no phase '{query}': plan.md has no phase headings (expected '## Phase 1: Name').", []
         )
     listed = ", ".join(p.label for p in plan.phases)
-    raise PhaseLookupError(
-        f"no phase '{query}' in plan.md; phases: {listed}. Ask for one by number (e.g. '2') or name.",
+    return PhaseLookupError(
+        f"no phase '{query}' in plan.md{hint}; phases: {listed}. Ask for one by number (e.g. '2') or name.",
         list(plan.phases),
     )
 

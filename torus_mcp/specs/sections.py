@@ -7,12 +7,14 @@ become *pseudo* sections one level below ``######`` so that any real heading end
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
 if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
     from markdown_it.token import Token
 
 PSEUDO_LEVEL = 7
@@ -95,12 +97,43 @@ def lines_text(text: str, first_line: int, last_line: int) -> str:
 # Parsing
 
 
-def markdown_tokens(text: str) -> list[Token]:
-    """Block tokens of ``text`` from a CommonMark parser; ``token.map`` gives 0-based line ranges."""
+@functools.cache
+def _parsers() -> tuple[MarkdownIt, MarkdownIt]:
+    """A block-only CommonMark parser and a full one for the few lines that need inline parsing."""
     # Imported here: importing torus_mcp.specs must stay cheap for server start-up.
     from markdown_it import MarkdownIt
 
-    return MarkdownIt("commonmark").parse(text)
+    # Inline parsing of every paragraph is most of the cost and only bold-line pseudo-headings
+    # need it, so block parsing skips it and candidate lines are parsed one by one.
+    return MarkdownIt("commonmark").disable("inline"), MarkdownIt("commonmark")
+
+
+_FRONT_MATTER_END = ("---", "...")
+
+
+def _blank_front_matter(text: str) -> str:
+    """Replace a leading YAML front matter block with empty lines, keeping every line number.
+
+    CommonMark would read ``---`` / ``title: x`` / ``---`` as a rule and a setext heading.
+    """
+    if not text.startswith("---"):
+        return text
+    lines = split_lines(text, keepends=True)
+    if lines[0].rstrip("\r\n") != "---":
+        return text
+    for index, line in enumerate(lines[1:], start=1):
+        if line.rstrip("\r\n") in _FRONT_MATTER_END:
+            if index == 1:
+                return text  # "---" twice: two rules, not front matter
+            blanked = [line[len(line.rstrip("\r\n")) :] for line in lines[: index + 1]]
+            return "".join(blanked + lines[index + 1 :])
+    return text
+
+
+def markdown_tokens(text: str) -> list[Token]:
+    """Block tokens of ``text`` (CommonMark, YAML front matter ignored); ``token.map`` gives 0-based
+    line ranges and inline tokens carry their raw source in ``content`` (no inline children)."""
+    return _parsers()[0].parse(_blank_front_matter(text))
 
 
 _NUMBER_RE = re.compile(r"^(?P<num>\d{1,3}(?:\.\d{1,3})*)(?P<dot>[.)])?\s+(?P<rest>\S.*)$")
@@ -143,19 +176,15 @@ def _only_strong_run(children: list[Token]) -> bool:
     )
 
 
-def _pseudo_heading_lines(paragraph_map: list[int], inline: Token) -> list[int]:
-    """0-based source lines of a top-level paragraph that consist of one bold run only."""
-    found: list[int] = []
-    groups: list[list[Token]] = [[]]
-    for child in inline.children or []:
-        if child.type in ("softbreak", "hardbreak"):
-            groups.append([])
-        else:
-            groups[-1].append(child)
-    for offset, group in enumerate(groups):
-        if _only_strong_run(group):
-            found.append(paragraph_map[0] + offset)
-    return found
+_BOLD_LINE_RE = re.compile(r"^(\*\*|__).*(\*\*|__)\s*:?\s*$")
+
+
+def _is_bold_line(line: str) -> bool:
+    """True when ``line`` is one bold run, optionally followed by ':' (``**Executive Summary**``)."""
+    if not _BOLD_LINE_RE.match(line.strip()):
+        return False
+    inline = _parsers()[1].parseInline(line.strip())
+    return bool(inline) and _only_strong_run(inline[0].children or [])
 
 
 class _RawHeading:
@@ -174,7 +203,8 @@ def _raw_headings(tokens: list[Token], lines: list[str]) -> list[_RawHeading]:
     for index, token in enumerate(tokens):
         if token.map is None:
             continue
-        if token.type == "heading_open":
+        if token.type == "heading_open" and token.level == 0:
+            # Headings inside block quotes or list items are quoted material, not sections.
             level = int(token.tag[1:])
             inline = tokens[index + 1]
             start, end = token.map
@@ -185,21 +215,28 @@ def _raw_headings(tokens: list[Token], lines: list[str]) -> list[_RawHeading]:
                 printed = lines[start].strip() if start < len(lines) else inline.content
             found.append(_RawHeading(level, start + 1, printed, inline.content, pseudo=False))
         elif token.type == "paragraph_open" and token.level == 0:
-            inline = tokens[index + 1]
-            for line_index in _pseudo_heading_lines(token.map, inline):
-                if line_index >= len(lines):
-                    continue
-                printed = lines[line_index].strip()
-                found.append(_RawHeading(PSEUDO_LEVEL, line_index + 1, printed, printed, pseudo=True))
+            # Lines of a paragraph's raw content map one to one onto its source lines.
+            for offset, line in enumerate(tokens[index + 1].content.split("\n")):
+                line_index = token.map[0] + offset
+                if line_index < len(lines) and _is_bold_line(line):
+                    printed = lines[line_index].strip()
+                    found.append(_RawHeading(PSEUDO_LEVEL, line_index + 1, printed, printed, pseudo=True))
     return found
 
 
 def parse_sections(text: str) -> list[Section]:
     """All headings of ``text`` in document order, with their numbers and line ranges. Never raises."""
     try:
-        return sections_from_tokens(markdown_tokens(text), split_lines(text))
+        # Sections hold only immutable values, so a shallow copy keeps the cached ones intact.
+        return [section.model_copy() for section in _cached_sections(text)]
     except Exception:  # a parser bug on odd input must not take the server down
         return []
+
+
+@functools.lru_cache(maxsize=32)
+def _cached_sections(text: str) -> tuple[Section, ...]:
+    # One request often reads, edits and checks the same document: parse it once.
+    return tuple(sections_from_tokens(markdown_tokens(text), split_lines(text)))
 
 
 def sections_from_tokens(tokens: list[Token], lines: list[str]) -> list[Section]:
@@ -243,6 +280,7 @@ def section_span(text: str, section: Section) -> tuple[int, int]:
 
 _QUERY_PREFIX_RE = re.compile(r"^(?:#+\s*|section\s+|sec\.\s*|§\s*)", re.IGNORECASE)
 _NUMBER_QUERY_RE = re.compile(r"^\d+(?:\.\d+)*\.?$")
+_NUMBERED_QUERY_RE = re.compile(r"^(?P<num>\d+(?:\.\d+)*)\s*[.):]?\s+(?P<rest>\S.*)$")
 _PARENTHETICAL_RE = re.compile(r"\s*\([^)]*\)\s*$")
 _WORD_RE = re.compile(r"[a-z0-9]+")
 
@@ -303,12 +341,17 @@ def find_section(sections: list[Section], query: str) -> Section:
         if found:
             return found
 
-    query_number, query_title = split_number(cleaned)
+    query_number, query_title = None, cleaned
+    numbered_query = _NUMBERED_QUERY_RE.match(cleaned)
+    if numbered_query:
+        query_number, query_title = numbered_query.group("num"), numbered_query.group("rest")
     pool = sections
     if query_number is not None:
         numbered = [s for s in sections if s.number == query_number]
         if numbered:
             pool = numbered
+        else:
+            query_title = cleaned  # the number belongs to the title, as in "2026 Roadmap"
 
     lowered = " ".join(query_title.lower().split())
     tiers = [
