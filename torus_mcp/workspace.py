@@ -302,7 +302,14 @@ class Workspace:
             rel = f"{EXEC_PLANS_DIR}/current/epics/{segments[0]}/{segments[1]}"
         else:
             rel = f"{self.config.specs.dirs[0].strip('/')}/{segments[0]}"
-        return rel, self.root / rel
+        directory = self.root / rel
+        # Checked before anything is created: an epic directory symlinked out of the tree would
+        # otherwise receive the new pack directory outside the project.
+        if not self.is_inside_spec_tree(directory):
+            raise WorkspaceError(
+                f"{rel} resolves outside the spec tree (a symlink on the way?); nothing was created."
+            )
+        return rel, directory
 
 
 def _scandir(path: Path) -> list[os.DirEntry[str]]:
