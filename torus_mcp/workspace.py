@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from torus_mcp.config import ProjectConfig, load_project_config
 
@@ -68,15 +68,25 @@ class FeatureRef(BaseModel):
     path: Path  # absolute, resolved
     rel_path: str  # relative to the root, with forward slashes
     tree: str  # the spec tree it was found in, relative to the root
+    # The resolved spec tree, the boundary symlinked documents must stay inside (None: the pack itself).
+    tree_root: Path | None = Field(default=None, exclude=True)
 
     def docs(self) -> list[str]:
-        """File names of the Markdown and YAML documents in the pack, core docs first."""
+        """File names of the Markdown and YAML documents in the pack, core docs first.
+
+        A document symlinked out of the spec tree is left out, so listings never reveal its name or size.
+        """
         names = [
             entry.name
             for entry in _scandir(self.path)
-            if entry.is_file() and DOC_NAME_PATTERN.match(entry.name)
+            if entry.is_file() and DOC_NAME_PATTERN.match(entry.name) and self._stays_inside(entry)
         ]
         return sorted(names, key=lambda n: (CORE_DOCS.index(n) if n in CORE_DOCS else len(CORE_DOCS), n))
+
+    def _stays_inside(self, entry: os.DirEntry[str]) -> bool:
+        if not entry.is_symlink():
+            return True
+        return Path(entry.path).resolve().is_relative_to(self.tree_root or self.path)
 
 
 def looks_like_project(path: Path, config: ProjectConfig | None = None) -> bool:
@@ -232,7 +242,13 @@ class Workspace:
         ident = f"{epic}/{directory.name}" if epic else directory.name
         return [
             FeatureRef(
-                id=ident, slug=directory.name, epic=epic, path=directory.resolve(), rel_path=rel, tree=tree
+                id=ident,
+                slug=directory.name,
+                epic=epic,
+                path=directory.resolve(),
+                rel_path=rel,
+                tree=tree,
+                tree_root=(self.root / tree).resolve(),
             )
         ]
 
