@@ -1,0 +1,107 @@
+"""torus:// resources and the read_resource tool, through an MCP client in both eras."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from mcp.shared.exceptions import MCPError
+
+from tests.server.calls import call_error, call_ok
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_resources_list_enumerates_every_document_on_disk(connect, project: Path) -> None:
+    async with connect(project) as client:
+        listed = {str(r.uri): r for r in (await client.list_resources()).resources}
+    expected_docs = {
+        f"torus://features/canvas-preview/{d}" for d in ("prd.md", "fdd.md", "plan.md", "requirements.yml")
+    } | {f"torus://features/authoring/bulk-tagging/{d}" for d in ("prd.md", "fdd.md", "requirements.yml")}
+    static = {"torus://features", "torus://guides/workflow", "torus://guides/coding-guidelines"}
+    assert set(listed) == expected_docs | static
+    assert listed["torus://features/canvas-preview/requirements.yml"].mime_type == "application/yaml"
+    assert listed["torus://features/canvas-preview/prd.md"].mime_type == "text/markdown"
+    size = (project / "docs/features/canvas-preview/prd.md").stat().st_size
+    assert listed["torus://features/canvas-preview/prd.md"].size == size
+
+
+async def test_templates_are_listed(connect, project: Path) -> None:
+    async with connect(project) as client:
+        templates = {t.uri_template for t in (await client.list_resource_templates()).resource_templates}
+    assert {"torus://templates/{doc}", "torus://features/{+feature}/{doc}"} <= templates
+
+
+async def test_feature_index_is_json(connect, project: Path) -> None:
+    async with connect(project) as client:
+        result = await client.read_resource("torus://features")
+    content = result.contents[0]
+    assert content.mime_type == "application/json"
+    index = json.loads(content.text)
+    by_id = {f["id"]: f for f in index["features"]}
+    assert by_id["canvas-preview"]["title"].startswith("Canvas Preview")
+    assert by_id["authoring/bulk-tagging"]["docs"] == ["prd.md", "fdd.md", "requirements.yml"]
+
+
+async def test_documents_read_byte_exact_with_epic_ids(connect, project: Path) -> None:
+    pack = project / "docs/exec-plans/current/epics/authoring/bulk-tagging"
+    async with connect(project) as client:
+        prd = await client.read_resource("torus://features/authoring/bulk-tagging/prd.md")
+        yml = await client.read_resource("torus://features/authoring/bulk-tagging/requirements.yml")
+    assert prd.contents[0].text == (pack / "prd.md").read_text()
+    assert prd.contents[0].mime_type == "text/markdown"
+    assert yml.contents[0].text == (pack / "requirements.yml").read_text()
+    assert yml.contents[0].mime_type == "application/yaml"
+
+
+async def test_guides_and_templates(connect, project: Path) -> None:
+    async with connect(project) as client:
+        workflow = await client.read_resource("torus://guides/workflow")
+        guidelines = await client.read_resource("torus://guides/coding-guidelines")
+        plan = await client.read_resource("torus://templates/plan.md")
+        short = await client.read_resource("torus://templates/prd")
+    assert "analyze" in workflow.contents[0].text and "develop" in workflow.contents[0].text
+    assert "Never call String.to_atom/1 on user input." in guidelines.contents[0].text
+    assert "## Phase 1" in plan.contents[0].text
+    assert "## 7. Acceptance Criteria" in short.contents[0].text
+
+
+async def test_unknown_resources_are_errors_that_list_what_exists(connect, project: Path) -> None:
+    async with connect(project) as client:
+        with pytest.raises(MCPError) as feature:
+            await client.read_resource("torus://features/nope/prd.md")
+        with pytest.raises(MCPError) as doc:
+            await client.read_resource("torus://features/canvas-preview/nope.md")
+        with pytest.raises(MCPError) as template:
+            await client.read_resource("torus://templates/nope.md")
+    assert "canvas-preview" in feature.value.message
+    assert "prd.md" in doc.value.message
+    assert "prd.md" in template.value.message
+
+
+async def test_read_resource_tool_reads_and_pages(connect, project: Path) -> None:
+    big = "# Big\n\n" + "".join(f"line {i}: " + "y" * 90 + "\n" for i in range(1000))
+    (project / "docs/features/canvas-preview/big.md").write_text(big)
+    async with connect(project) as client:
+        index = await call_ok(client, "read_resource", uri="torus://features")
+        first = await call_ok(client, "read_resource", uri="torus://features/canvas-preview/big.md")
+        rest = await call_ok(
+            client, "read_resource", uri="torus://features/canvas-preview/big.md", offset=first["next_offset"]
+        )
+        missing = await call_error(client, "read_resource", uri="torus://features/canvas-preview/nope.md")
+    assert json.loads(index["text"])["features"]
+    assert first["mime_type"] == "text/markdown"
+    assert first["next_offset"] is not None and rest["next_offset"] is None
+    assert first["text"] + rest["text"] == big
+    assert "prd.md" in missing
+
+
+async def test_new_documents_appear_in_the_list(connect, project: Path) -> None:
+    async with connect(project) as client:
+        before = {str(r.uri) for r in (await client.list_resources()).resources}
+        await call_ok(client, "create_feature", feature="grade-sync", title="Grade Sync")
+        after = {str(r.uri) for r in (await client.list_resources()).resources}
+    assert after - before == {
+        f"torus://features/grade-sync/{d}" for d in ("prd.md", "fdd.md", "plan.md", "requirements.yml")
+    }

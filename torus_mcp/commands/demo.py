@@ -1,0 +1,180 @@
+"""`torus-mcp demo`: the main job end to end, on a temporary copy of the bundled example project.
+
+It starts the server as a real stdio subprocess, connects an MCP client to it, and walks through what
+an engineer does in a day: find the features, take the develop prompt for a phase, read and edit a
+document with versions, and see a stale write refused. Steps that need a tool this machine lacks say
+"skipped" and why instead of failing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+from typing import Any
+
+FEATURE = "canvas-preview"
+PHASE = "2"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--keep", action="store_true", help="keep the temporary project and print its path")
+
+
+def run(args: argparse.Namespace) -> int:
+    import anyio
+
+    from torus_mcp.packaged import packaged_dir
+
+    example = packaged_dir("examples") / "torus-example"
+    if not example.is_dir():
+        print(f"torus-mcp demo: the bundled example project is missing ({example})", file=sys.stderr)
+        return 2
+    workdir = Path(tempfile.mkdtemp(prefix="torus-mcp-demo-"))
+    project = workdir / "torus-example"
+    shutil.copytree(example, project, ignore=shutil.ignore_patterns("_build", "deps"))
+    try:
+        return anyio.run(_demo, project)
+    finally:
+        if args.keep:
+            print(f"\nThe demo project is kept at {project}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+class Demo:
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.failures = 0
+
+    def step(self, title: str) -> None:
+        print(f"\n==> {title}")
+
+    def say(self, text: str, indent: int = 4) -> None:
+        print(textwrap.indent(text.rstrip(), " " * indent))
+
+    async def tool(self, name: str, **arguments: Any) -> dict[str, Any] | None:
+        result = await self.client.call_tool(name, arguments)
+        if result.is_error:
+            self.say("error: " + " ".join(getattr(c, "text", "") for c in result.content))
+            return None
+        return result.structured_content
+
+
+async def _demo(project: Path) -> int:
+    from mcp import Client, StdioServerParameters
+
+    params = StdioServerParameters(
+        command=sys.executable, args=["-m", "torus_mcp", "serve", "--root", str(project)], cwd=str(project)
+    )
+    print(f"torus-mcp demo: serving {project} over stdio ({sys.executable} -m torus_mcp serve)")
+    async with Client(params) as client:
+        demo = Demo(client)
+        for step in STEPS:
+            await step(demo)
+        if demo.failures:
+            print(f"\n{demo.failures} step(s) failed.")
+            return 1
+    print("\nDone: every step ran against a real server over stdio.")
+    return 0
+
+
+async def show_workspace(demo: Demo) -> None:
+    demo.step("workspace_info: which project, and why")
+    info = await demo.tool("workspace_info")
+    if info:
+        demo.say(f"root: {info['root']}\nrule: {info['rule']} ({info['reason']})")
+        demo.say(f"spec trees searched: {', '.join(t['path'] for t in info['spec_trees'] if t['exists'])}")
+
+
+async def show_catalog(demo: Demo) -> None:
+    demo.step("prompts, resources and features")
+    prompts = (await demo.client.list_prompts()).prompts
+    for prompt in prompts:
+        args = ", ".join(a.name + ("" if a.required else "?") for a in prompt.arguments or [])
+        demo.say(f"prompt {prompt.name}({args})")
+    resources = (await demo.client.list_resources()).resources
+    demo.say(f"{len(resources)} resources, e.g. " + ", ".join(str(r.uri) for r in resources[:4]))
+    listing = await demo.tool("list_features")
+    for feature in (listing or {}).get("features", []):
+        missing = f" (missing {', '.join(feature['missing'])})" if feature["missing"] else ""
+        demo.say(f"feature {feature['id']}: {feature['title']} at {feature['path']}{missing}")
+
+
+async def show_develop_prompt(demo: Demo) -> None:
+    demo.step(
+        f"develop prompt for {FEATURE}, phase {PHASE} (what /mcp__torus__develop {FEATURE} {PHASE} sends)"
+    )
+    completion = await demo.client.complete(
+        ref={"type": "ref/prompt", "name": "develop"},
+        argument={"name": "phase", "value": ""},
+        context_arguments={"feature": FEATURE},
+    )
+    demo.say(f"phase completion offers: {', '.join(completion.completion.values)}")
+    result = await demo.client.get_prompt("develop", {"feature": FEATURE, "phase": PHASE})
+    text = result.messages[0].content.text
+    attached = [str(m.content.resource.uri) for m in result.messages[1:]]
+    demo.say(f"{len(text):,} characters of instructions; attached: {', '.join(attached)}")
+    phase_text = text.split("## The phase to implement", 1)[-1].split("\nAttached from the spec pack")[0]
+    demo.say("the phase text it carries:")
+    demo.say(phase_text.strip(), indent=6)
+
+
+async def show_read_and_edit(demo: Demo) -> None:
+    demo.step("read_doc prd.md section 7, then edit_section with the version read")
+    section = await demo.tool("read_doc", feature=FEATURE, doc="prd", section="Acceptance Criteria")
+    if not section:
+        demo.failures += 1
+        return
+    demo.say(
+        f"version {section['version'][:19]}…, lines {section['section']['line']}-{section['section']['end_line']}"
+    )
+    demo.say("\n".join(section["text"].splitlines()[:4]) + "\n…", indent=6)
+    questions = await demo.tool("read_doc", feature=FEATURE, doc="prd", section="Open Questions")
+    if not questions:
+        demo.failures += 1
+        return
+    body = (
+        questions["text"].split("\n", 1)[1].rstrip()
+        + "\n- Should previews show draft comments? (asked in review)\n"
+    )
+    edited = await demo.tool(
+        "edit_section",
+        feature=FEATURE,
+        doc="prd",
+        section="Open Questions",
+        content=body,
+        expected_version=questions["version"],
+    )
+    if not edited:
+        demo.failures += 1
+        return
+    demo.say(f"edited section {edited['section']['title']!r}: new version {edited['version'][:19]}…")
+    demo.step("a stale write is refused, and nothing is lost")
+    stale = await demo.client.call_tool(
+        "write_doc",
+        {
+            "feature": FEATURE,
+            "doc": "prd",
+            "content": "# overwritten\n",
+            "expected_version": questions["version"],
+        },
+    )
+    message = " ".join(getattr(c, "text", "") for c in stale.content)
+    demo.say(("refused: " if stale.is_error else "NOT refused: ") + message[:240])
+    if not stale.is_error:
+        demo.failures += 1
+
+
+async def show_resource(demo: Demo) -> None:
+    demo.step("the feature index resource (torus://features)")
+    result = await demo.client.read_resource("torus://features")
+    index = json.loads(result.contents[0].text)
+    demo.say(", ".join(f"{f['id']} [{', '.join(f['docs'])}]" for f in index["features"]))
+
+
+STEPS = [show_workspace, show_catalog, show_develop_prompt, show_read_and_edit, show_resource]
