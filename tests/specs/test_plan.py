@@ -8,11 +8,14 @@ import pytest
 
 from torus_mcp.specs.plan import (
     PhaseLookupError,
+    TaskLookupError,
     cited_ids,
     find_phase,
+    find_task,
     next_open_phase,
     parse_plan,
     phase_text,
+    set_task_done,
 )
 
 PLAN = dedent(
@@ -383,3 +386,47 @@ def test_find_phase_more_forms(plan, query, number):
 def test_number_and_name_that_disagree_are_not_found(plan):
     with pytest.raises(PhaseLookupError, match="phase 3 has another name"):
         find_phase(plan, "3: Core Routing")
+
+
+def test_find_task_by_index_and_text(plan):
+    core = plan.phases[1]
+    assert find_task(core, "3").text == "Router tests"
+    assert find_task(core, 1).index == 1
+    assert find_task(core, "nested SUB-task").index == 2
+    with pytest.raises(TaskLookupError, match=r"has no task 9; it has tasks 1\.\.3"):
+        find_task(core, 9)
+    with pytest.raises(TaskLookupError, match="ambiguous") as caught:
+        find_task(plan.phases[1], "router")
+    assert [t.index for t in caught.value.tasks] == [1, 3]
+    with pytest.raises(TaskLookupError, match="no task 'deploy'"):
+        find_task(core, "deploy")
+    assert isinstance(caught.value, PhaseLookupError)  # reported like any phase lookup
+
+
+def test_set_task_done_changes_only_the_checkbox(plan):
+    task = plan.phases[1].tasks[2]
+    ticked = set_task_done(PLAN, task, done=True)
+    changed = [
+        (old, new) for old, new in zip(PLAN.split("\n"), ticked.split("\n"), strict=True) if old != new
+    ]
+    assert changed == [("  - [ ] Router tests", "  - [x] Router tests")]
+    assert parse_plan(ticked).phases[1].done == 2
+    assert set_task_done(ticked, task, done=False) == PLAN
+    crlf = PLAN.replace("\n", "\r\n")
+    assert set_task_done(crlf, task) == ticked.replace("\n", "\r\n")
+
+
+def test_set_task_done_refuses_plain_bullets_and_moved_lines(plan):
+    plain = parse_plan(PLAIN).phases[0].tasks[0]
+    with pytest.raises(TaskLookupError, match="plain bullet"):
+        set_task_done(PLAIN, plain)
+    with pytest.raises(TaskLookupError, match="holds no checkbox"):
+        set_task_done("# moved\n" + PLAN, plan.phases[1].tasks[0])
+
+
+def test_returned_plans_are_independent_copies():
+    first = parse_plan(PLAIN)
+    first.phases[0].tasks.clear()
+    first.phases[0].name = "changed"
+    again = parse_plan(PLAIN)
+    assert (again.phases[0].name, again.phases[0].total) == ("Setup", 3)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from torus_mcp.specs.plan import find_phase, next_open_phase, parse_plan, phase_text
+from torus_mcp.specs.plan import find_phase, next_open_phase, parse_plan, phase_text, set_task_done
 from torus_mcp.specs.sections import find_section, parse_sections, section_text
 
 # pack: (prd sections, fdd sections, [(phase number, done, total), ...], next open phase)
@@ -91,3 +91,19 @@ def test_genai_plan_details(specpacks):
     assert alignment.suffix == "(Complete)"
     assert alignment.gate_criteria == ["Spec sign-off from product/tech lead."]
     assert find_phase(plan, "4").name == "Admin UI Extension (ServiceConfig Editor)"
+
+
+@pytest.mark.parametrize("pack", sorted(PACKS))
+def test_ticking_every_open_task_of_a_real_plan(specpacks, pack):
+    text = (specpacks / pack / "plan.md").read_text(encoding="utf-8")
+    plan = parse_plan(text)
+    ticked = text
+    for phase in plan.phases:
+        for task in phase.tasks:
+            if not task.done:
+                ticked = set_task_done(ticked, task)
+    assert len(ticked) == len(text)  # one character per checkbox, nothing else
+    assert next_open_phase(parse_plan(ticked)) is None
+    assert [(p.number, p.total) for p in parse_plan(ticked).phases] == [
+        (p.number, p.total) for p in plan.phases
+    ]

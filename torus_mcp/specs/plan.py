@@ -9,6 +9,7 @@ checkbox list them as plain bullets under a ``Tasks:`` label, and those count as
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -389,7 +390,8 @@ def _list_item(item: SyntaxTreeNode, label: str | None, content: _PhaseContent) 
 def parse_plan(text: str) -> Plan:
     """Phases, tasks and findings of a plan.md text. Never raises: what it cannot read is a finding."""
     try:
-        return _parse_plan(text)
+        # A deep copy: callers may change the models without touching the cached ones.
+        return _cached_plan(text).model_copy(deep=True)
     except Exception as error:  # a parser bug on odd input must not take the server down
         return Plan(
             phases=[],
@@ -404,6 +406,12 @@ def parse_plan(text: str) -> Plan:
                 )
             ],
         )
+
+
+@functools.lru_cache(maxsize=16)
+def _cached_plan(text: str) -> Plan:
+    # Prompts, completions and status tools read the same plan.md again and again: parse it once.
+    return _parse_plan(text)
 
 
 def _phase_sections(sections: list[Section]) -> list[tuple[Section, tuple[int, str, str | None]]]:
@@ -735,3 +743,95 @@ def next_open_phase(plan: Plan) -> Phase | None:
 def phase_text(text: str, phase: Phase) -> str:
     """The exact text of the phase's lines ``line..end_line``, line endings kept."""
     return lines_text(text, phase.line, phase.end_line)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tasks: lookup and ticking
+
+
+class TaskLookupError(PhaseLookupError):
+    """A task query matched no task or several, or a task cannot be ticked.
+
+    A PhaseLookupError, so code that reports phase lookups reports these the same way.
+    """
+
+    def __init__(self, message: str, phase: Phase | None, tasks: list[Task], ambiguous: bool = False):
+        super().__init__(message, [phase] if phase else [], ambiguous=ambiguous)
+        self.tasks = tasks
+        """The matching tasks when ambiguous; every task of the phase otherwise."""
+
+
+def _task_list(tasks: list[Task]) -> str:
+    return "; ".join(f"{t.index}. {t.text[:60]} (line {t.line})" for t in tasks)
+
+
+def find_task(phase: Phase, query: str | int) -> Task:
+    """The task of ``phase`` that ``query`` names: its 1-based index ("3") or words of its text.
+
+    Text matches case-insensitively: exact text first, then a unique task containing the query.
+    """
+    if not phase.tasks:
+        raise TaskLookupError(f"{phase.label} has no tasks.", phase, [])
+    wanted = str(query).strip()
+    if wanted.isdigit():
+        index = int(wanted)
+        for task in phase.tasks:
+            if task.index == index:
+                return task
+        raise TaskLookupError(
+            f"{phase.label} has no task {index}; it has tasks 1..{len(phase.tasks)}: "
+            f"{_task_list(phase.tasks)}.",
+            phase,
+            list(phase.tasks),
+        )
+    lowered = " ".join(wanted.lower().split())
+    for tier in (
+        lambda t: " ".join(t.text.lower().split()) == lowered,
+        lambda t: lowered in " ".join(t.text.lower().split()),
+    ):
+        matches = [t for t in phase.tasks if lowered and tier(t)]
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise TaskLookupError(
+                f"task '{wanted}' is ambiguous in {phase.label}: {_task_list(matches)}. "
+                "Name it by its number instead.",
+                phase,
+                matches,
+                ambiguous=True,
+            )
+    raise TaskLookupError(
+        f"no task '{wanted}' in {phase.label}; tasks: {_task_list(phase.tasks)}.", phase, list(phase.tasks)
+    )
+
+
+_CHECKBOX_LINE_RE = re.compile(
+    r"^(?P<lead>[ \t>]*(?:[-*+]|\d{1,9}[.)])[ \t]+\[)(?P<mark>[ xX]|n/?a|-|~|skip(?:ped)?)(?P<close>\])",
+    re.IGNORECASE,
+)
+
+
+def set_task_done(text: str, task: Task, done: bool = True) -> str:
+    """``text`` with the checkbox of ``task`` ticked (``[x]``) or unticked (``[ ]``), nothing else changed.
+
+    ``task`` must come from parsing this very text. Raises TaskLookupError when the task is a plain
+    bullet (no checkbox to tick) or its line no longer holds a checkbox.
+    """
+    if not task.checkbox:
+        raise TaskLookupError(
+            f"task '{task.text[:60]}' (line {task.line}) is a plain bullet: the plan has no checkbox to tick.",
+            None,
+            [task],
+        )
+    lines = split_lines(text, keepends=True)
+    if not 1 <= task.line <= len(lines):
+        raise TaskLookupError(f"plan.md has no line {task.line}; read it again.", None, [task])
+    line = lines[task.line - 1]
+    match = _CHECKBOX_LINE_RE.match(line)
+    if not match:
+        raise TaskLookupError(
+            f"line {task.line} of plan.md holds no checkbox any more; read the plan again.", None, [task]
+        )
+    mark = "x" if done else " "
+    lines[task.line - 1] = line[: match.start("mark")] + mark + line[match.end("mark") :]
+    return "".join(lines)
