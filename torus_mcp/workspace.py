@@ -156,10 +156,22 @@ def normalize_doc_name(doc: str) -> str:
     return name
 
 
+def _refuse_absolute(feature: str) -> None:
+    # Stripping the leading "/" would quietly turn "/etc" into the slug "etc": say what is wrong instead.
+    name = feature.strip()
+    if name.startswith(("/", "\\", "~")) or re.match(r"^[A-Za-z]:[\\/]", name):
+        raise WorkspaceError(
+            f"{feature!r} is an absolute path; spec packs are named by id (e.g. canvas-preview or "
+            "<epic>/<feature>) or by their path relative to the project root (e.g. "
+            "docs/features/canvas-preview). Call list_features to see them."
+        )
+
+
 def validate_feature_id(feature: str) -> list[str]:
     """Split a feature id into validated slug segments (one, or epic + feature)."""
     if "\x00" in feature:
         raise WorkspaceError("feature name contains a NUL byte; pass a slug such as canvas-preview.")
+    _refuse_absolute(feature)
     segments = feature.strip().strip("/").split("/")
     if not 1 <= len(segments) <= 2 or not all(SLUG_PATTERN.match(s) for s in segments):
         raise WorkspaceError(
@@ -259,6 +271,7 @@ class Workspace:
         name = feature.strip()
         if not name:
             raise WorkspaceError("feature is empty: pass a feature id such as canvas-preview.")
+        _refuse_absolute(name)
         features = self.discover()
         if ("\x00" not in name and name.startswith(("docs/", "./docs/"))) or name.count("/") > 1:
             return self._resolve_by_path(name, features)
