@@ -10,12 +10,12 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Sequence
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from torus_mcp.config import ProjectConfig, load_project_config
+from torus_mcp.config import CONFIG_FILE_NAME, ConfigError, ProjectConfig, load_project_config
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9_][a-z0-9_-]*$")
 DOC_NAME_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\.(md|markdown|yml|yaml)$")
@@ -189,6 +189,7 @@ class Workspace:
         self.choice = choice
         self.root = choice.root
         self.config = config if config is not None else load_project_config(self.root)
+        _check_spec_dirs(self.config)
 
     # -- spec trees -----------------------------------------------------------------------------
 
@@ -339,6 +340,18 @@ class Workspace:
                 f"{rel} resolves outside the spec tree (a symlink on the way?); nothing was created."
             )
         return rel, directory
+
+
+def _check_spec_dirs(config: ProjectConfig) -> None:
+    # A checkout's .torus-mcp.toml must not point the spec tree, and so every write, outside the project.
+    for directory in config.specs.dirs:
+        parts = PurePosixPath(directory.replace("\\", "/")).parts
+        if PurePosixPath(directory).is_absolute() or directory.startswith(("\\", "~")) or ".." in parts:
+            where = config.path or CONFIG_FILE_NAME
+            raise ConfigError(
+                f"{where}: [specs] dirs entry {directory!r} leaves the project root; give a path relative "
+                "to the root with no '..', e.g. \"docs/features\"."
+            )
 
 
 def _scandir(path: Path) -> list[os.DirEntry[str]]:
