@@ -53,6 +53,9 @@ class Diagnostic(BaseModel):
         default=None, description="Exception module for errors, e.g. `CompileError`, `SyntaxError`"
     )
     compiler: str | None = Field(default=None, description="`elixir`, `erlang` or `mix` when known")
+    stacktrace: list[str] = Field(
+        default_factory=list, description="Frames printed under an exception (errors raised while compiling)"
+    )
     app: str | None = Field(default=None, description="Umbrella child app (`==> app` header) that printed it")
     source: DiagnosticSource = "text"
     log_line: int | None = Field(default=None, description="1-based line of the log where it starts")

@@ -116,15 +116,14 @@ _LOCATION_INTRO_RE = re.compile(
 )
 
 
-def _location(m: re.Match[str]) -> Location:
-    line = m.group("line")
-    col = m.group("col")
-    return Location(
-        file=m.group("file"),
-        line=int(line) if line else None,
-        column=int(col) if col else None,
-        context=m.group("ctx") or None,
-    )
+# A location as parsed: (file, line, column, context). Plain tuples keep the hot loop cheap; only
+# the extra locations of a multi-location warning become `Location` models.
+LocTuple = tuple[str | None, int | None, int | None, str | None]
+
+
+def _location(m: re.Match[str]) -> LocTuple:
+    file, line, col, ctx = m.group("file", "line", "col", "ctx")
+    return (file, int(line) if line else None, int(col) if col else None, ctx or None)
 
 
 def _finish_message(lines: list[str]) -> str:
@@ -142,7 +141,7 @@ def _finish_message(lines: list[str]) -> str:
 def _diagnostic(
     severity: str,
     message: str,
-    locations: list[Location],
+    locations: list[LocTuple],
     *,
     app: str | None,
     log_line: int,
@@ -151,16 +150,17 @@ def _diagnostic(
     file: str | None = None,
     kind: str | None = None,
 ) -> Diagnostic:
-    primary = locations[0] if locations else Location(file=file)
+    primary = locations[0] if locations else (file, None, None, None)
+    related = [Location(file=f, line=ln, column=c, context=x) for f, ln, c, x in locations[1:]]
     return Diagnostic(
         severity=severity,  # type: ignore[arg-type]
         message=message,
-        file=primary.file,
-        line=primary.line,
-        column=primary.column,
+        file=primary[0],
+        line=primary[1],
+        column=primary[2],
         kind=kind or diagnostic_kind(message, exception),
-        context=primary.context,
-        related=locations[1:],
+        context=primary[3],
+        related=related,
         exception=exception,
         compiler=compiler,
         app=app,
@@ -170,6 +170,8 @@ def _diagnostic(
 
 # --- blocks ------------------------------------------------------------------------------------
 
+_DIAG_HEADER_RE = re.compile(r" {4}(?:warning|error|information|info|notice):(?: |$)")
+
 
 def parse_diagnostic_block(
     lines: list[str], i: int, indent: int, severity_word: str, first: str, app: str | None
@@ -178,7 +180,7 @@ def parse_diagnostic_block(
     n = len(lines)
     pad = " " * indent
     message = [first]
-    locations: list[Location] = []
+    locations: list[LocTuple] = []
     j = i + 1
     blanks = 0
     while j < n:
@@ -192,15 +194,14 @@ def parse_diagnostic_block(
             j += 1
             continue
         blanks = 0
-        if "└─" in line[:12]:
+        head = line[:12]
+        if "└─" in head:
             m = _TREE_LOC_RE.match(line)
             if m:
-                while j < n:
-                    m = _TREE_LOC_RE.match(lines[j])
-                    if not m:
-                        break
+                while m:
                     locations.append(_location(m))
                     j += 1
+                    m = _TREE_LOC_RE.match(lines[j]) if j < n else None
                 # 1.16+ may print hints after the locations; they belong to this diagnostic.
                 hint = pad + "hint: "
                 while j < n and lines[j].startswith(hint):
@@ -210,26 +211,29 @@ def parse_diagnostic_block(
                         message.append(lines[j][indent:])
                         j += 1
                 break
-        if indent == 0 and line.startswith("  ") and not line.startswith("   "):
-            m = _INDENT_LOC_RE.match(line)
-            if m:
-                while j < n:
-                    m = _INDENT_LOC_RE.match(lines[j])
-                    if not m:
-                        break
-                    locations.append(_location(m))
-                    j += 1
-                break
-        if _SNIPPET_RE.match(line):
+        # A box-drawing gutter in the first columns is a 1.16+ snippet line; `|` (1.15) and ` ...`
+        # (elided lines) need the regex.
+        if "│" in head or (("|" in head or "..." in head) and _SNIPPET_RE.match(line)):
             j += 1
             continue
         if indent:
             if not line.startswith(pad):
                 break
-            if line.startswith(pad) and line[indent] != " " and starts_block(line):
+            # At this indent only another diagnostic can start a new block.
+            if line[indent : indent + 1] in ("w", "e", "i", "n") and _DIAG_HEADER_RE.match(line):
                 break
             message.append(line[indent:])
         else:
+            if line.startswith("  ") and line[2:3] not in (" ", ""):
+                m = _INDENT_LOC_RE.match(line)
+                if m:
+                    while j < n:
+                        m = _INDENT_LOC_RE.match(lines[j])
+                        if not m:
+                            break
+                        locations.append(_location(m))
+                        j += 1
+                    break
             if starts_block(line):
                 break
             message.append(line)
@@ -260,7 +264,7 @@ def parse_erlang_diagnostic(
     while j < n and lines[j].startswith("%"):
         j += 1
     col = m.group("ecol")
-    loc = Location(file=file, line=int(m.group("eline")), column=int(col) if col else None)
+    loc: LocTuple = (file, int(m.group("eline")), int(col) if col else None, None)
     compiler = "erlang" if file.endswith((".erl", ".hrl", ".yrl", ".xrl")) else "elixir"
     return _diagnostic(severity, message, [loc], app=app, log_line=i + 1, compiler=compiler), j
 
@@ -321,24 +325,20 @@ def read_exception_block(lines: list[str], i: int) -> tuple[str, str, list[str],
     return exc, rest, body, frames, j
 
 
-def _exception_message(rest: str, body: list[str]) -> tuple[str, Location | None, list[Location]]:
+def _exception_message(rest: str, body: list[str]) -> tuple[str, LocTuple | None, list[LocTuple]]:
     """Message text and the location it names, from an exception block."""
     found = _FOUND_ON_RE.match(rest)
-    locations: list[Location] = []
-    loc: Location | None = None
+    locations: list[LocTuple] = []
+    loc: LocTuple | None = None
     lines: list[str] = []
     if found:
-        loc = Location(
-            file=found.group("file"), line=int(found.group("line")), column=int(found.group("col"))
-        )
+        loc = (found.group("file"), int(found.group("line")), int(found.group("col")), None)
     else:
         fm = _FILE_PREFIX_RE.match(rest)
         if fm:
             line = fm.group("line")
             col = fm.group("col")
-            loc = Location(
-                file=fm.group("file"), line=int(line) if line else None, column=int(col) if col else None
-            )
+            loc = (fm.group("file"), int(line) if line else None, int(col) if col else None, None)
             rest = fm.group("msg")
         lines.append(rest.strip())
     for raw in body:
@@ -350,7 +350,7 @@ def _exception_message(rest: str, body: list[str]) -> tuple[str, Location | None
         if _SNIPPET_RE.match(raw):
             continue
         text = raw[4:] if raw.startswith("    ") else raw.strip()
-        if found and text.startswith("error: ") and len(lines) == 0:
+        if found and not lines and text.startswith("error: "):
             text = text[7:]
         lines.append(text)
     return _finish_message(lines), loc, locations
@@ -359,33 +359,35 @@ def _exception_message(rest: str, body: list[str]) -> tuple[str, Location | None
 def parse_exception_diagnostic(
     lines: list[str], i: int, app: str | None, file: str | None = None, line: int | None = None
 ) -> tuple[Diagnostic, int]:
-    """An error diagnostic from `** (Name) ...` at `lines[i]` (after a compilation-error slogan or bare)."""
+    """An error diagnostic from `** (Name) ...` at `lines[i]`, after a compilation-error slogan
+    (`file`, `line` come from the slogan) or on its own."""
     exc, rest, body, frames, j = read_exception_block(lines, i)
     message, loc, tree_locs = _exception_message(rest, body)
     if loc is None and tree_locs:
         loc = tree_locs[0]
-    if loc is None or loc.file is None:
-        loc = Location(file=file, line=line)
-    if loc.line is None and exc != "CompileError":
+    if loc is None or loc[0] is None:
+        loc = (file, line, None, None)
+    if loc[1] is None and loc[0] is not None and exc != "CompileError":
         # An exception raised in a module body names its line only in the stacktrace.
-        target = loc.file or file
+        target = loc[0]
         for frame in frames:
             fm = _FRAME_LOC_RE.search(frame)
-            if fm and (target is None or fm.group("file") == target):
-                loc = Location(file=target or fm.group("file"), line=int(fm.group("line")))
+            if fm and fm.group("file") == target:
+                loc = (fm.group("file"), int(fm.group("line")), None, None)
                 break
-        if loc.line is None and line is not None:
-            loc = Location(file=loc.file, line=line)
-    message = message or exc
+    if loc[1] is None and line is not None:
+        loc = (loc[0], line, None, None)
     diag = _diagnostic(
         "error",
-        message,
+        message or exc,
         [loc],
         app=app,
         log_line=i + 1,
         exception=exc or None,
         file=file,
     )
+    if frames:
+        diag.stacktrace = frames
     return diag, j
 
 
@@ -395,3 +397,32 @@ def parse_compile_output(text: str) -> CompileResult:
     from torus_mcp.mix.parse_mix import scan_log
 
     return scan_log(text).compile_result()
+
+
+def expand_related(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """One diagnostic per location: the shape Mix's own diagnostics (and the JSON helper) have.
+
+    The text of 1.14+ prints a warning found at several places once, with all its locations; this
+    splits it so the two sources can be compared one to one.
+    """
+    out: list[Diagnostic] = []
+    for diag in diagnostics:
+        if not diag.related:
+            out.append(diag)
+            continue
+        out.append(diag.model_copy(update={"related": []}))
+        for loc in diag.related:
+            out.append(
+                diag.model_copy(
+                    update={
+                        "file": loc.file,
+                        "line": loc.line,
+                        "column": loc.column,
+                        "end_line": loc.end_line,
+                        "end_column": loc.end_column,
+                        "context": loc.context,
+                        "related": [],
+                    }
+                )
+            )
+    return out

@@ -31,6 +31,7 @@ _SETUP_ALL_RE = re.compile(r"^(?P<module>[A-Z][\w.]*): failure on setup_all call
 _TITLE_RE = re.compile(r"^(?P<name>.*) \((?P<module>[A-Z][\w.]*)\)\s*$")
 _EXCEPTION_RE = re.compile(r"^\*\* \((?P<exc>[^)]*)\)\s?(?P<msg>.*)$")
 _FIELD_RE = re.compile(r"^(?P<label>code|left|right|stacktrace):(?: +(?P<value>.*))?$")
+_TEST_FILE_FRAME_RE = re.compile(r"^(?P<file>[^\s:()]+\.exs):\d+: ")
 _ASSERTION_EXCEPTIONS = {None, "ExUnit.AssertionError", "ExUnit.MultiError"}
 
 
@@ -118,6 +119,13 @@ def parse_failure_block(
 
     if kind == "failure" and exception not in _ASSERTION_EXCEPTIONS:
         kind = "error"
+    if file is None and kind == "setup_all":
+        # setup_all failures print no location; the module's test file is in the stacktrace.
+        for frame in stacktrace:
+            fm = _TEST_FILE_FRAME_RE.match(frame)
+            if fm:
+                file = fm.group("file")
+                break
     failure = TestFailure(
         name=name,
         module=module,
