@@ -12,6 +12,7 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import stat
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -72,20 +73,49 @@ def decode_document(data: bytes, label: str) -> str:
 
 
 def read_document(path: Path, label: str) -> DocText:
-    try:
-        size = path.stat().st_size
-        if size > MAX_DOC_BYTES:
-            # Checked before reading so a huge file is never loaded into memory.
-            raise DocumentError(
-                f"{label} is {size:,} bytes, over the {MAX_DOC_BYTES:,}-byte limit for spec documents; "
-                "split it into smaller documents."
-            )
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise DocumentError(f"{label} does not exist.") from exc
-    except IsADirectoryError as exc:
-        raise DocumentError(f"{label} is a directory, not a document.") from exc
+    data = _read_capped(path, label)
+    if data is None:
+        raise DocumentError(f"{label} does not exist.")
     return DocText(text=decode_document(data, label), version=version_of(data), size=len(data))
+
+
+def _too_big(label: str, size: int) -> DocumentError:
+    return DocumentError(
+        f"{label} is {size:,} bytes, over the {MAX_DOC_BYTES:,}-byte limit for spec documents; "
+        "split it into smaller documents."
+    )
+
+
+def _read_capped(path: Path, label: str) -> bytes | None:
+    """The raw bytes of a regular file of at most MAX_DOC_BYTES, or None when it does not exist.
+
+    The size is checked on the open file before reading, and at most one byte over the limit is ever
+    read, so a huge (or growing) file is never loaded into memory. O_NONBLOCK keeps a FIFO planted
+    under a document's name from hanging the server.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise DocumentError(f"{label} cannot be read: {exc.strerror or exc}.") from exc
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if stat.S_ISDIR(info.st_mode):
+            raise DocumentError(f"{label} is a directory, not a document.")
+        if not stat.S_ISREG(info.st_mode):
+            raise DocumentError(
+                f"{label} is not a regular file (a device, FIFO or socket); it is not served."
+            )
+        if info.st_size > MAX_DOC_BYTES:
+            raise _too_big(label, info.st_size)
+        try:
+            data = handle.read(MAX_DOC_BYTES + 1)
+        except OSError as exc:
+            raise DocumentError(f"{label} cannot be read: {exc.strerror or exc}.") from exc
+    if len(data) > MAX_DOC_BYTES:
+        raise _too_big(label, len(data))
+    return data
 
 
 def conform_line_endings(content: str, existing: bytes | None) -> str:
@@ -135,23 +165,32 @@ def write_document(path: Path, content: str, expected_version: str | None, label
         raise DocumentError(f"the new content of {label} contains a NUL byte; nothing was written.")
     path.parent.mkdir(parents=True, exist_ok=True)
     with _exclusive(path.parent):
-        existing = path.read_bytes() if path.exists() else None
-        current = version_of(existing) if existing is not None else None
-        if existing is None and expected_version:
-            raise DocumentError(
-                f"{label} does not exist, but you passed expected_version {expected_version}; "
-                "it may have been deleted. Omit expected_version to create it. Nothing was written."
-            )
-        if existing is not None and not expected_version:
-            raise DocumentError(
-                f"{label} already exists: pass expected_version with the version you read (read_doc returns "
-                "it) so a newer edit is not overwritten. Nothing was written."
-            )
-        if existing is not None and expected_version != current:
-            raise VersionConflict(label, str(expected_version), str(current))
-        text = conform_line_endings(content, existing)
-        data = text.encode("utf-8")
-        _atomic_replace(path, data)
+        return _write_locked(path, content, expected_version, label)
+
+
+def _write_locked(path: Path, content: str, expected_version: str | None, label: str) -> WriteOutcome:
+    # Read through the same capped reader as read_doc: an oversized file is refused by its size
+    # alone, never loaded to compute a version.
+    try:
+        existing = _read_capped(path, label)
+    except DocumentError as exc:
+        raise DocumentError(f"{exc} Nothing was written.") from exc
+    current = version_of(existing) if existing is not None else None
+    if existing is None and expected_version:
+        raise DocumentError(
+            f"{label} does not exist, but you passed expected_version {expected_version}; "
+            "it may have been deleted. Omit expected_version to create it. Nothing was written."
+        )
+    if existing is not None and not expected_version:
+        raise DocumentError(
+            f"{label} already exists: pass expected_version with the version you read (read_doc returns "
+            "it) so a newer edit is not overwritten. Nothing was written."
+        )
+    if existing is not None and expected_version != current:
+        raise VersionConflict(label, str(expected_version), str(current))
+    text = conform_line_endings(content, existing)
+    data = text.encode("utf-8")
+    _atomic_replace(path, data)
     return WriteOutcome(
         version=version_of(data), previous_version=current, created=existing is None, size=len(data)
     )
