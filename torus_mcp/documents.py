@@ -163,9 +163,15 @@ def write_document(path: Path, content: str, expected_version: str | None, label
         )
     if "\x00" in content:
         raise DocumentError(f"the new content of {label} contains a NUL byte; nothing was written.")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with _exclusive(path.parent):
-        return _write_locked(path, content, expected_version, label)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with _exclusive(path.parent):
+            return _write_locked(path, content, expected_version, label)
+    except OSError as exc:
+        raise DocumentError(
+            f"{label} could not be written ({exc.strerror or exc}); nothing was written and the old file, "
+            "if any, is intact."
+        ) from exc
 
 
 def _write_locked(path: Path, content: str, expected_version: str | None, label: str) -> WriteOutcome:
@@ -210,11 +216,14 @@ def _atomic_replace(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    # The rename has landed; syncing the directory only makes it durable sooner, and some file
+    # systems refuse fsync on a directory, which must not turn a completed write into an error.
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
 
 
 class Page(BaseModel):
