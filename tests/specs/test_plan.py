@@ -430,3 +430,16 @@ def test_returned_plans_are_independent_copies():
     first.phases[0].name = "changed"
     again = parse_plan(PLAIN)
     assert (again.phases[0].name, again.phases[0].total) == ("Setup", 3)
+
+
+def test_unlabelled_bullets_are_the_tasks_of_a_phase_without_labels():
+    text = "## Phase 1: Setup\n- Create the schema\n  - a detail\n- Write the migration\n\nDependencies:\n- None\n"
+    plan = parse_plan(text)
+    assert [(t.text, t.checkbox) for t in plan.phases[0].tasks] == [
+        ("Create the schema", False),
+        ("Write the migration", False),
+    ]
+    assert not plan.has_checkboxes
+    # With a "Tasks:" label somewhere in the phase, only the bullets under it count.
+    labelled = parse_plan("## Phase 1: Setup\n- Context note\n\nTasks:\n- Build\n")
+    assert [t.text for t in labelled.phases[0].tasks] == ["Build"]

@@ -272,6 +272,9 @@ class _PhaseContent:
         self.goal: str | None = None
         self.checkbox_tasks: list[tuple[int, str, str]] = []
         self.plain_tasks: list[tuple[int, str]] = []
+        # Top-level bullets under no label: the tasks of a phase written with no labels at all.
+        self.loose_items: list[tuple[int, str]] = []
+        self.task_label_seen = False
         self.definition_of_done: list[str] = []
         self.gate_criteria: list[str] = []
 
@@ -294,7 +297,7 @@ class _PhaseContent:
         return True
 
 
-def _walk(nodes: list[SyntaxTreeNode], label: str | None, content: _PhaseContent) -> None:
+def _walk(nodes: list[SyntaxTreeNode], label: str | None, content: _PhaseContent, top: bool = True) -> None:
     """Collect goal, tasks, DoD and gate criteria from ``nodes``, tracking the label in force."""
     collected = False  # whether the label in force has collected anything yet
     for node in nodes:
@@ -305,16 +308,17 @@ def _walk(nodes: list[SyntaxTreeNode], label: str | None, content: _PhaseContent
             if content.inside(start):
                 kind, rest = _label(node.children[0].content if node.children else "")
                 label, collected = (kind, False) if kind and not rest else (None, False)
+                content.task_label_seen |= label == _TASKS
         elif node.type == "paragraph":
             label, collected = _paragraph(node, label, collected, content)
         elif node.type in ("bullet_list", "ordered_list"):
             for item in node.children:
-                carried = _list_item(item, label, content)
+                carried = _list_item(item, label, content, top)
                 if carried is not None:
                     # "- **Tasks**" followed by sibling items: the label governs the siblings too.
                     label, collected = carried, False
         elif node.type == "blockquote":
-            _walk(node.children, label, content)
+            _walk(node.children, label, content, top=False)
         elif node.type == "hr":
             label, collected = None, False
 
@@ -347,10 +351,11 @@ def _paragraph(
                 label, collected = None, False
         else:
             label, collected = kind, content.add(kind, text)
+            content.task_label_seen |= kind == _TASKS
     return label, collected
 
 
-def _list_item(item: SyntaxTreeNode, label: str | None, content: _PhaseContent) -> str | None:
+def _list_item(item: SyntaxTreeNode, label: str | None, content: _PhaseContent, top: bool) -> str | None:
     """Collect one list item; return the label it introduces for its siblings, if it is one."""
     if item.map is None or not content.inside(item.map[0]):
         return None
@@ -364,22 +369,25 @@ def _list_item(item: SyntaxTreeNode, label: str | None, content: _PhaseContent) 
         content.checkbox_tasks.append((item.map[0], text, checkbox.group("mark").lower()))
         if label in (_DOD, _GATE):
             content.add(label, text)
-        _walk(nested, label, content)
+        _walk(nested, label, content, top=False)
         return None
     kind, rest = _label(lead_text.split("\n", 1)[0]) if lead is not None else (None, "")
     if kind is not None:
         more = lead_text.split("\n", 1)[1] if "\n" in lead_text else ""
         content.add(kind, f"{rest} {more}")
-        _walk(nested, kind, content)
+        content.task_label_seen |= kind == _TASKS
+        _walk(nested, kind, content, top=False)
         return kind
     if lead is not None:
         if label == _TASKS:
             content.plain_tasks.append((item.map[0], _one_line(lead_text)))
+        elif label is None and top:
+            content.loose_items.append((item.map[0], _one_line(lead_text)))
         else:
             content.add(label, lead_text)
     # Sub-bullets of a plain item are its details, not further tasks or criteria; checkboxes
     # among them still count.
-    _walk(nested, None, content)
+    _walk(nested, None, content, top=False)
     return None
 
 
@@ -472,9 +480,12 @@ def _parse_plan(text: str) -> Plan:
                 for i, (ln, t, mark) in enumerate(content.checkbox_tasks, start=1)
             ]
         else:
+            plain = content.plain_tasks
+            if not plain and not content.task_label_seen:
+                plain = content.loose_items
             tasks = [
                 Task(index=i, text=t, done=False, line=ln + 1, checkbox=False, ids=cited_ids(t))
-                for i, (ln, t) in enumerate(content.plain_tasks, start=1)
+                for i, (ln, t) in enumerate(plain, start=1)
             ]
         phase = Phase(
             number=number,
