@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from torus_mcp.specs.sections import Section
+from torus_mcp.specs.sections import Section, split_lines
 
 _HEADING_LINE = re.compile(r"^(#{1,6}\s|\*\*[^*].*\*\*:?\s*$)")
 
@@ -23,7 +23,8 @@ def replace_section(text: str, section: Section, content: str) -> str:
     is kept and only the body below it is replaced. The new block gets the document's line ending,
     and the blank line that separated it from the next section is kept.
     """
-    lines = text.splitlines(keepends=True)
+    # The parser's own line splitting, so line numbers agree even with form feeds or U+2028 in the text.
+    lines = split_lines(text, keepends=True)
     newline = "\r\n" if "\r\n" in text else "\n"
     start = section.line - 1 if _starts_with_heading(content) else section.line
     end = min(section.end_line, len(lines))
