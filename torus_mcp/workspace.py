@@ -272,9 +272,11 @@ class Workspace:
         name = feature.strip()
         if not name:
             raise WorkspaceError("feature is empty: pass a feature id such as canvas-preview.")
+        if "\x00" in name:
+            raise WorkspaceError("feature name contains a NUL byte; pass a slug such as canvas-preview.")
         _refuse_absolute(name)
         features = self.discover()
-        if ("\x00" not in name and name.startswith(("docs/", "./docs/"))) or name.count("/") > 1:
+        if name.startswith(("docs/", "./docs/")) or name.count("/") > 1:
             return self._resolve_by_path(name, features)
         validate_feature_id(name)
         matches = [f for f in features if f.id == name]
@@ -292,7 +294,7 @@ class Workspace:
 
     def _resolve_by_path(self, name: str, features: Iterable[FeatureRef]) -> FeatureRef:
         rel = name.removeprefix("./").strip("/")
-        if "\x00" in rel or any(part in ("", ".", "..") for part in rel.split("/")) or rel.startswith("/"):
+        if any(part in ("", ".", "..") for part in rel.split("/")):
             raise WorkspaceError(
                 f"{name!r} is not a pack path: give the path relative to the project root, with no '..', "
                 "e.g. docs/features/canvas-preview."
