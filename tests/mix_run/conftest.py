@@ -1,0 +1,65 @@
+"""Fixtures for the runner tests: real `mix` on the small projects under tests/fixtures/elixir.
+
+The projects are copied once per session into a temporary directory and compiled there (dev and
+test environments), so each test pays for a no-op mix run rather than a full build. Tests that
+change a project get a copy of their own.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "elixir"
+PROJECTS = ("warnings_app", "compile_error_app", "test_outcomes_app", "umbrella_app")
+
+
+def require_mix() -> None:
+    """Skip without mix locally; fail in CI, where Elixir is always installed (`.ci/run`)."""
+    if shutil.which("mix") and shutil.which("elixir"):
+        return
+    message = "Elixir's `mix` is not on PATH (install it with `apt-get install elixir`)"
+    if os.environ.get("CI"):
+        pytest.fail(f"{message}; CI must run the mix integration tests.")
+    pytest.skip(f"{message}; skipping the tests that run real mix.")
+
+
+def copy_project(name: str, destination: Path) -> Path:
+    target = destination / name
+    shutil.copytree(FIXTURES / name, target, ignore=shutil.ignore_patterns("_build", "deps", ".torus-mcp"))
+    return target
+
+
+def compile_quietly(root: Path, mix_env: str) -> None:
+    subprocess.run(
+        ["mix", "compile"],
+        cwd=root,
+        env={**os.environ, "MIX_ENV": mix_env},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def built_projects(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every fixture project, copied and compiled once: {name: root}."""
+    require_mix()
+    base = tmp_path_factory.mktemp("elixir-projects")
+    roots = {name: copy_project(name, base) for name in PROJECTS}
+    for name, root in roots.items():
+        compile_quietly(root, "dev")
+        if name != "compile_error_app":
+            compile_quietly(root, "test")
+    return roots
+
+
+@pytest.fixture
+def mix_required() -> None:
+    require_mix()

@@ -1,0 +1,304 @@
+"""`mix compile`, `mix test` and `mix format --check-formatted` for a project, parsed.
+
+These are what the server's tools and the `torus-mcp compile` / `torus-mcp test` commands call.
+Each runs mix through `runner.run_mix` (preflight, lock, timeout, run record) and combines the
+text parsers with the structured data of the injected Elixir helpers: the JSON data is used when
+the helper really wrote it (complete), the text parse otherwise, and `fallback_reason` says why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from pydantic import Field
+
+from torus_mcp.mix.models import CompileResult, Diagnostic, FormatResult, MixRunResult, TestResult
+from torus_mcp.mix.parse_compile import parse_compile_output
+from torus_mcp.mix.parse_format import parse_format_output
+from torus_mcp.mix.parse_test import parse_test_output
+from torus_mcp.mix.preflight import check_database, check_deps, check_mix_project
+from torus_mcp.mix.runner import ProgressCallback, RawRun, run_mix
+from torus_mcp.mix.settings import MixSettings, load_mix_settings
+from torus_mcp.mix.structured import load_compile_events, load_test_events
+
+COMPILE_HELPERS = ("torus_mcp_json.exs", "torus_mcp_compile.exs")
+TEST_HELPERS = ("torus_mcp_json.exs", "torus_mcp_formatter.exs")
+FORMATTER_ARGS = ("--formatter", "TorusMcp.ExUnitFormatter", "--formatter", "ExUnit.CLIFormatter")
+
+
+class MixRun(MixRunResult):
+    """A parsed mix run plus the id of its record (its full log is `torus://runs/{run_id}/log`)."""
+
+    run_id: str | None = None
+    fallback_reason: str | None = Field(
+        default=None, description="Why the structured data of the Elixir helpers was not used"
+    )
+    build_lock: tuple[str, int] | None = Field(
+        default=None, description="('build' | 'deps', OS pid) of a lock another mix process held"
+    )
+
+
+CompileRun = MixRun
+TestRun = MixRun
+FormatRun = MixRun
+
+
+def log_uri(run_id: str) -> str:
+    return f"torus://runs/{run_id}/log"
+
+
+async def compile_project(
+    root: Path,
+    *,
+    force: bool = False,
+    warnings_as_errors: bool = False,
+    env: Mapping[str, str] | None = None,
+    timeout: float | None = None,
+    on_progress: ProgressCallback | None = None,
+    structured: bool = True,
+    settings: MixSettings | None = None,
+    state_dir: Path | None = None,
+) -> CompileRun:
+    """`mix compile --all-warnings` (so a no-op compile still reports every warning), parsed."""
+    root, settings = _prepare(root, settings)
+    check_deps(root)
+    flags = [*(["--force"] if force else []), *(["--warnings-as-errors"] if warnings_as_errors else [])]
+    if structured:
+        args, helpers = ["torus_mcp.compile", *flags], COMPILE_HELPERS
+    else:
+        args, helpers = ["compile", "--all-warnings", *flags], ()
+    raw = await run_mix(
+        root,
+        args,
+        timeout=timeout or settings.compile_timeout,
+        env=env,
+        settings=settings,
+        state_dir=state_dir,
+        on_progress=on_progress,
+        helpers=helpers,
+        command="compile",
+    )
+    compile_result = parse_compile_output(raw.output)
+    fallback = "not requested" if not structured else None
+    source = "text"
+    if structured:
+        data = load_compile_events(raw.events_path, root)
+        if data is not None and data.complete:
+            compile_result = _with_structured_diagnostics(compile_result, data.diagnostics)
+            source = "json"
+        else:
+            fallback = _compile_fallback(raw, data is not None)
+    return _result("compile", raw, source, fallback, compile=compile_result)
+
+
+async def test_project(
+    root: Path,
+    *,
+    paths: Sequence[str] = (),
+    failed_only: bool = False,
+    stale: bool = False,
+    only: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    seed: int | None = None,
+    max_failures: int | None = None,
+    warnings_as_errors: bool = False,
+    env: Mapping[str, str] | None = None,
+    timeout: float | None = None,
+    on_progress: ProgressCallback | None = None,
+    structured: bool = True,
+    check_db: bool = True,
+    settings: MixSettings | None = None,
+    state_dir: Path | None = None,
+) -> TestRun:
+    """`mix test` with the given selection, parsed; failures come from ExUnit's own data when
+    the JSON formatter loaded, from the text otherwise."""
+    root, settings = _prepare(root, settings)
+    check_deps(root)
+    if check_db:
+        check_database(root, env)
+    args = ["test", *test_arguments(root, paths, failed_only, stale, only, exclude, seed, max_failures)]
+    if warnings_as_errors:
+        args.append("--warnings-as-errors")
+    helpers: tuple[str, ...] = ()
+    if structured:
+        args += FORMATTER_ARGS
+        helpers = TEST_HELPERS
+    raw = await run_mix(
+        root,
+        args,
+        timeout=timeout or settings.test_timeout,
+        env=env,
+        settings=settings,
+        state_dir=state_dir,
+        on_progress=on_progress,
+        helpers=helpers,
+        command="test",
+    )
+    test_result = parse_test_output(raw.output)
+    fallback = "not requested" if not structured else None
+    source = "text"
+    if structured:
+        data = load_test_events(raw.events_path, root)
+        if data is not None and data.complete:
+            test_result = test_result.model_copy(
+                update={
+                    "failures": data.failures,
+                    "summary": data.summary,
+                    "summaries": data.summaries if len(data.summaries) > 1 else test_result.summaries,
+                    "seed": data.summary.seed if data.summary.seed is not None else test_result.seed,
+                    "max_failures_reached": test_result.max_failures_reached or data.max_failures_reached,
+                }
+            )
+            source = "json"
+        elif data is None:
+            fallback = (
+                "the ExUnit JSON formatter produced no events (it did not load: the project's "
+                "test_helper.exs may set its own formatters, or mix stopped before the tests ran)"
+            )
+        else:
+            fallback = "the ExUnit JSON formatter's events end before the suite finished (run stopped)"
+    return _result("test", raw, source, fallback, test=test_result)
+
+
+async def format_check(
+    root: Path,
+    *,
+    env: Mapping[str, str] | None = None,
+    timeout: float | None = None,
+    on_progress: ProgressCallback | None = None,
+    settings: MixSettings | None = None,
+    state_dir: Path | None = None,
+) -> FormatRun:
+    """`mix format --check-formatted`: the files it would rewrite (Torus CI runs it)."""
+    root, settings = _prepare(root, settings)
+    raw = await run_mix(
+        root,
+        ["format", "--check-formatted"],
+        timeout=timeout or settings.format_timeout,
+        env=env,
+        settings=settings,
+        state_dir=state_dir,
+        on_progress=on_progress,
+        command="format",
+    )
+    format_result = parse_format_output(raw.output)
+    # 1.15+ print absolute paths; show them like 1.14 does, relative to the project.
+    format_result.unformatted_files = [_relative(f, root) for f in format_result.unformatted_files]
+    return _result("format", raw, "text", None, format=format_result)
+
+
+def test_arguments(
+    root: Path,
+    paths: Sequence[str] = (),
+    failed_only: bool = False,
+    stale: bool = False,
+    only: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    seed: int | None = None,
+    max_failures: int | None = None,
+) -> list[str]:
+    """Checked `mix test` arguments. Every value a client sends is refused if it could be read as
+    a flag or names a file outside the project."""
+    args = [_checked_test_path(root, path) for path in paths]
+    if failed_only:
+        args.append("--failed")
+    if stale:
+        args.append("--stale")
+    for switch, tags in (("--only", only), ("--exclude", exclude)):
+        for tag in tags:
+            if not tag or tag.startswith("-") or any(c.isspace() for c in tag):
+                raise ValueError(f"{switch} tag {tag!r} is not a tag; use e.g. `integration` or `group:db`.")
+            args += [switch, tag]
+    if seed is not None:
+        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+            raise ValueError(f"seed must be a non-negative integer, got {seed!r}.")
+        args += ["--seed", str(seed)]
+    if max_failures is not None:
+        if isinstance(max_failures, bool) or not isinstance(max_failures, int) or max_failures < 1:
+            raise ValueError(f"max_failures must be a positive integer, got {max_failures!r}.")
+        args += ["--max-failures", str(max_failures)]
+    return args
+
+
+def _checked_test_path(root: Path, path: str) -> str:
+    if not isinstance(path, str) or not path or path.startswith("-") or "\x00" in path:
+        raise ValueError(f"test path {path!r} is not a path; use e.g. `test/my_app/foo_test.exs:12`.")
+    file_part = path
+    head, sep, tail = path.rpartition(":")
+    if sep and tail.isdigit():
+        file_part = head
+    target = (root / file_part).resolve()
+    if target != root and root not in target.parents:
+        raise ValueError(f"test path {path!r} is outside the project; give a path relative to {root}.")
+    return path
+
+
+def _prepare(root: Path, settings: MixSettings | None) -> tuple[Path, MixSettings]:
+    root = Path(root).resolve()
+    check_mix_project(root)
+    return root, settings or load_mix_settings(root)
+
+
+def _with_structured_diagnostics(parsed: CompileResult, diagnostics: list[Diagnostic]) -> CompileResult:
+    """The JSON diagnostics, with the `Mod.fun/1` context and extra locations the text adds."""
+    by_place: dict[tuple[str | None, int | None, str], Diagnostic] = {}
+    for diagnostic in parsed.diagnostics:
+        by_place.setdefault((diagnostic.file, diagnostic.line, diagnostic.severity), diagnostic)
+    merged = []
+    for diagnostic in diagnostics:
+        text = by_place.get((diagnostic.file, diagnostic.line, diagnostic.severity))
+        if text is not None:
+            diagnostic = diagnostic.model_copy(update={"context": text.context, "log_line": text.log_line})
+        merged.append(diagnostic)
+    return parsed.model_copy(update={"diagnostics": merged})
+
+
+def _compile_fallback(raw: RawRun, wrote_something: bool) -> str:
+    if raw.timed_out or raw.stopped_reason:
+        return "the run was stopped before the compile task finished"
+    if wrote_something:
+        return "the compile task's output ends before it finished (it crashed)"
+    return "the compile task wrote nothing (mix stopped before compiling, e.g. on a deps or config error)"
+
+
+def _result(
+    command: str,
+    raw: RawRun,
+    source: str,
+    fallback: str | None,
+    *,
+    compile: CompileResult | None = None,
+    test: TestResult | None = None,
+    format: FormatResult | None = None,
+) -> MixRun:
+    return MixRun(
+        command=command,  # type: ignore[arg-type]
+        compile=compile,
+        test=test,
+        format=format,
+        argv=raw.argv,
+        exit_code=raw.exit_code,
+        duration_seconds=raw.duration_seconds,
+        timed_out=raw.timed_out,
+        cancelled=raw.cancelled,
+        log_path=raw.log_path,
+        log_uri=log_uri(raw.run_id) if raw.run_id else None,
+        log_bytes=raw.output_bytes,
+        dropped_bytes=raw.dropped_bytes,
+        truncated=raw.dropped_bytes > 0,
+        structured_source=source,  # type: ignore[arg-type]
+        run_id=raw.run_id,
+        fallback_reason=fallback,
+        build_lock=raw.build_lock,
+    )
+
+
+def _relative(file: str, root: Path) -> str:
+    path = Path(file)
+    if path.is_absolute():
+        try:
+            return path.resolve().relative_to(root).as_posix()
+        except ValueError:
+            return file
+    return file
