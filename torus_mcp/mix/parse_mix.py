@@ -38,7 +38,19 @@ _SAMPLE_WIDTH = 200
 _LOGGED_ERRORS_LIMIT = 20
 # Kinds after which a log entry (`12:00:00.000 [error] ...`) has certainly ended.
 _LOGGER_STOPS = frozenset(
-    {"failure", "summary", "finished", "diag", "comperr", "umbrella", "logger", "seed", "running", "test_wae"}
+    {
+        "failure",
+        "summary",
+        "finished",
+        "diag",
+        "comperr",
+        "umbrella",
+        "logger",
+        "seed",
+        "running",
+        "test_wae",
+        "trace",
+    }
 )
 _TEST_MARKERS = frozenset(
     {

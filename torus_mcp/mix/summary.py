@@ -18,6 +18,7 @@ from torus_mcp.mix.models import Diagnostic, MixRunResult, TestFailure, TestSumm
 DEFAULT_LIMIT = 20
 DEFAULT_TEXT_CHARS = 800
 DEFAULT_FRAMES = 8
+NO_TESTS_ERRORS = ("Paths given to \"mix test\" did not match", "The --only option was given")
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 _FAILURE_ORDER = {"setup_all": 0, "error": 1, "failure": 2, "doctest": 2, "invalid": 3}
 
@@ -27,6 +28,12 @@ def clip(text: str | None, limit: int) -> str | None:
     if text is None or limit <= 0 or len(text) <= limit:
         return text
     return f"{text[:limit]}… [{len(text) - limit} more characters in the log]"
+
+
+def _file_key(file: str | None, app: str | None) -> str:
+    # Umbrella children print paths relative to themselves: two apps can both have lib/x.ex.
+    name = file or "(no file)"
+    return f"[{app}] {name}" if app else name
 
 
 def _ranked_counts(values: Iterable[str]) -> dict[str, int]:
@@ -71,7 +78,7 @@ def budget_diagnostics(
         infos=sum(1 for d in diagnostics if d.severity == "info"),
         shown=shown,
         omitted=len(diagnostics) - len(shown),
-        by_file=_ranked_counts(d.file or "(no file)" for d in diagnostics),
+        by_file=_ranked_counts(_file_key(d.file, d.app) for d in diagnostics),
         by_kind=_ranked_counts(d.kind for d in diagnostics),
     )
 
@@ -115,7 +122,7 @@ def budget_failures(
         total=len(failures),
         shown=shown,
         omitted=len(failures) - len(shown),
-        by_file=_ranked_counts(f.file or "(no file)" for f in failures),
+        by_file=_ranked_counts(_file_key(f.file, None) for f in failures),
         by_kind=_ranked_counts(f.kind for f in failures),
     )
 
@@ -155,6 +162,11 @@ def run_has_problems(result: MixRunResult) -> bool:
     if result.test is not None:
         summary = result.test.summary
         if result.test.failures or result.test.warnings_as_errors_failed:
+            return True
+        # A bad path or an --only that matches nothing is an error for mix (exit 1), unlike a run
+        # whose tests were all excluded on purpose.
+        reason = result.test.no_tests_reason or ""
+        if reason.startswith(NO_TESTS_ERRORS):
             return True
         if summary is not None and (summary.failures or summary.invalid):
             return True
