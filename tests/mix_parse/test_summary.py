@@ -148,3 +148,23 @@ def test_a_runner_exit_status_counts() -> None:
     assert run_has_problems(MixRunResult(command="compile", exit_code=1))
     assert run_has_problems(MixRunResult(command="test", timed_out=True))
     assert not run_has_problems(MixRunResult(command="compile", exit_code=0))
+
+
+def test_by_file_lists_the_largest_files_and_counts_them_all() -> None:
+    diags = [_warning(n, file=f"lib/f{n:02d}.ex") for n in range(30)] + [_warning(99, file="lib/f00.ex")]
+    digest = budget_diagnostics(diags)
+    assert digest.files == 30 and len(digest.by_file) == 20
+    assert next(iter(digest.by_file.items())) == ("lib/f00.ex", 2)
+
+
+def test_inline_items_leave_out_empty_fields() -> None:
+    digest = budget_diagnostics([_warning(1)])
+    (item,) = json.loads(digest.model_dump_json())["shown"]
+    assert item == {
+        "severity": "warning",
+        "message": "warning 1",
+        "file": "lib/a.ex",
+        "line": 1,
+        "kind": "unused_variable",
+        "log_line": 1,
+    }

@@ -11,14 +11,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, field_serializer
 
 from torus_mcp.mix.models import Diagnostic, MixRunResult, TestFailure, TestSummary
 
 DEFAULT_LIMIT = 20
 DEFAULT_TEXT_CHARS = 800
 DEFAULT_FRAMES = 8
-NO_TESTS_ERRORS = ("Paths given to \"mix test\" did not match", "The --only option was given")
+TOP_FILES = 20
+NO_TESTS_ERRORS = ('Paths given to "mix test" did not match', "The --only option was given")
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 _FAILURE_ORDER = {"setup_all": 0, "error": 1, "failure": 2, "doctest": 2, "invalid": 3}
 
@@ -36,10 +37,24 @@ def _file_key(file: str | None, app: str | None) -> str:
     return f"[{app}] {name}" if app else name
 
 
-def _ranked_counts(values: Iterable[str]) -> dict[str, int]:
+def _without_empty(items: list[dict]) -> list[dict]:
+    # Inline items leave out null and empty fields and `source: "text"`: they are the defaults of
+    # the item model, and twenty items of `"end_line": null, "related": []` cost more tokens than
+    # their messages.
+    return [
+        {
+            k: v
+            for k, v in item.items()
+            if v is not None and v != [] and v != {} and (k, v) != ("source", "text")
+        }
+        for item in items
+    ]
+
+
+def _ranked_counts(values: Iterable[str], top: int | None = None) -> dict[str, int]:
     # Largest groups first, ties by name, so the same log always gives the same JSON.
     counts = Counter(values)
-    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:top])
 
 
 class DiagnosticDigest(BaseModel):
@@ -51,8 +66,13 @@ class DiagnosticDigest(BaseModel):
     infos: int
     shown: list[Diagnostic] = Field(description="Errors first, then warnings, in log order")
     omitted: int = Field(description="Diagnostics not shown here; they are in the full log")
-    by_file: dict[str, int] = Field(description="All diagnostics per file, largest first")
+    by_file: dict[str, int] = Field(description=f"Diagnostics per file, the {TOP_FILES} largest files first")
+    files: int = Field(description="Files with diagnostics (by_file lists at most the largest ones)")
     by_kind: dict[str, int] = Field(description="All diagnostics per kind slug, largest first")
+
+    @field_serializer("shown", mode="wrap")
+    def _compact_shown(self, value: list[Diagnostic], handler: SerializerFunctionWrapHandler) -> list[dict]:
+        return _without_empty(handler(value))
 
 
 def budget_diagnostics(
@@ -78,7 +98,8 @@ def budget_diagnostics(
         infos=sum(1 for d in diagnostics if d.severity == "info"),
         shown=shown,
         omitted=len(diagnostics) - len(shown),
-        by_file=_ranked_counts(_file_key(d.file, d.app) for d in diagnostics),
+        by_file=_ranked_counts((_file_key(d.file, d.app) for d in diagnostics), TOP_FILES),
+        files=len({_file_key(d.file, d.app) for d in diagnostics}),
         by_kind=_ranked_counts(d.kind for d in diagnostics),
     )
 
@@ -91,8 +112,13 @@ class FailureDigest(BaseModel):
         description="setup_all failures and errors first, then assertion failures"
     )
     omitted: int = Field(description="Failures not shown here; they are in the full log")
-    by_file: dict[str, int]
+    by_file: dict[str, int] = Field(description=f"Failures per test file, the {TOP_FILES} largest first")
+    files: int = Field(description="Test files with failures")
     by_kind: dict[str, int]
+
+    @field_serializer("shown", mode="wrap")
+    def _compact_shown(self, value: list[TestFailure], handler: SerializerFunctionWrapHandler) -> list[dict]:
+        return _without_empty(handler(value))
 
 
 def budget_failures(
@@ -122,7 +148,8 @@ def budget_failures(
         total=len(failures),
         shown=shown,
         omitted=len(failures) - len(shown),
-        by_file=_ranked_counts(_file_key(f.file, None) for f in failures),
+        by_file=_ranked_counts((_file_key(f.file, None) for f in failures), TOP_FILES),
+        files=len({_file_key(f.file, None) for f in failures}),
         by_kind=_ranked_counts(f.kind for f in failures),
     )
 
