@@ -130,3 +130,33 @@ def test_huge_left_value_is_kept_whole_by_the_parser() -> None:
     )
     (failure,) = parse_test_output(text).failures
     assert failure.left == big and failure.right == "[]"
+
+
+def test_deadlock_note_without_its_closing_advice_stops_at_the_next_block() -> None:
+    text = (
+        "Compilation failed because of a deadlock between files.\n"
+        "The following files depended on the following modules:\n\n"
+        "  lib/a.ex => B\n\n"
+        "warning: unused alias X\n  lib/c.ex:1\n"
+    )
+    result = parse_compile_output(text)
+    assert result.notes == [
+        "Compilation failed because of a deadlock between files.\n"
+        "The following files depended on the following modules:\nlib/a.ex => B"
+    ]
+    assert [(d.file, d.kind) for d in result.diagnostics] == [("lib/c.ex", "unused_alias")]
+
+
+def test_a_log_entry_ends_where_the_next_report_begins() -> None:
+    text = (
+        "12:00:00.000 [error] Postgrex.Protocol (#PID<0.1.0>) failed to connect: ** (DBConnection.ConnectionError) "
+        "tcp connect (localhost:5432): connection refused - :econnrefused\n"
+        "  1) test needs the db (MyApp.RepoTest)\n     test/repo_test.exs:5\n"
+        "     ** (DBConnection.ConnectionError) connection not available\n\n"
+        "1 test, 1 failure\n"
+    )
+    result = parse_test_output(text)
+    assert result.logged_error_count == 1
+    assert result.logged_errors[0].startswith("Postgrex.Protocol (#PID<0.1.0>) failed to connect")
+    (failure,) = result.failures
+    assert (failure.exception, failure.kind) == ("DBConnection.ConnectionError", "error")

@@ -66,7 +66,9 @@ class TestFailure(BaseModel):
 
     __test__ = False  # not a pytest test class, despite the name
 
-    name: str = Field(description="Test name without the `test ` prefix, or the doctest name")
+    name: str = Field(
+        description="Name as ExUnit prints it: `test does x`, `doctest Mod.fun/1 (2)`, `setup_all`"
+    )
     module: str | None = None
     file: str | None = None
     line: int | None = None

@@ -316,10 +316,7 @@ def read_exception_block(lines: list[str], i: int) -> tuple[str, str, list[str],
             break
         if _FRAME_RE.match(line):
             frames.append(line.strip())
-        elif not frames:
-            body.append(line)
         else:
-            # Text after the stacktrace started (rare): keep it as message text.
             body.append(line)
         j += 1
     return exc, rest, body, frames, j

@@ -36,22 +36,7 @@ from torus_mcp.mix.parse_test import (
 _SAMPLE_LIMIT = 10
 _SAMPLE_WIDTH = 200
 _LOGGED_ERRORS_LIMIT = 20
-# Kinds after which a log entry (`12:00:00.000 [error] ...`) has certainly ended.
-_LOGGER_STOPS = frozenset(
-    {
-        "failure",
-        "summary",
-        "finished",
-        "diag",
-        "comperr",
-        "umbrella",
-        "logger",
-        "seed",
-        "running",
-        "test_wae",
-        "trace",
-    }
-)
+# Lines that begin ExUnit's report (or appear only in it): they tell a test run from a compile.
 _TEST_MARKERS = frozenset(
     {
         "failure",
@@ -61,6 +46,8 @@ _TEST_MARKERS = frozenset(
         "running",
         "tags",
         "trace",
+        "progress",
+        "slowest",
         "no_tests",
         "test_wae",
         "max_failures",
@@ -287,10 +274,11 @@ def scan_log(text: str) -> LogScan:
                 if entry not in scan.logged_errors and len(scan.logged_errors) < _LOGGED_ERRORS_LIMIT:
                     scan.logged_errors.append(entry)
             i += 1
-            # The entry goes on (a raised exception, its stacktrace) until a blank line.
+            # The entry goes on (a raised exception, its stacktrace) until a blank line or a line
+            # that starts anything else the scanner knows.
             while i < n and lines[i] and not lines[i].isspace():
                 nm = match(lines[i])
-                if nm is not None and nm.lastgroup in _LOGGER_STOPS:
+                if nm is not None and nm.lastgroup != "exception":
                     break
                 i += 1
         elif kind == "umbrella":
@@ -351,8 +339,6 @@ def scan_log(text: str) -> LogScan:
                 scan.notes.append(note)
         else:
             # tags, trace, progress, slowest: ExUnit furniture with nothing to keep.
-            if kind in _TEST_MARKERS or kind == "progress" or kind == "slowest":
-                scan.saw_test = True
             i += 1
         if kind in _TEST_MARKERS:
             scan.saw_test = True
@@ -360,17 +346,22 @@ def scan_log(text: str) -> LogScan:
 
 
 def _deadlock_block(lines: list[str], i: int) -> tuple[str, int]:
-    """`Compilation failed because of a deadlock between files.` and the file list that follows."""
+    """`Compilation failed because of a deadlock between files.`, the indented `file => Module`
+    list and the closing advice (`Ensure there are no compile-time dependencies ...`)."""
     n = len(lines)
-    j = i
-    block: list[str] = []
-    while j < n and j - i < 500:
+    block = [lines[i].strip()]
+    j = i + 1
+    while j < n:
         line = lines[j]
+        if line.startswith("Ensure there are no"):
+            block.append(line.strip())
+            j += 1
+            break
+        if line.strip() and not line.startswith((" ", "The following files depended")):
+            break
         if line.strip():
             block.append(line.strip())
         j += 1
-        if line.startswith("Ensure there are no"):
-            break
     return "\n".join(block), j
 
 
