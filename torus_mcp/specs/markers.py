@@ -120,9 +120,9 @@ def _label(text: str) -> tuple[str | None, str] | None:
         colon = _LABEL_RE.match(text.strip())
         if colon and len(colon.group("name").split()) <= 6:
             name, rest = colon.group("name"), colon.group("rest")
-        elif len(first.split()) <= 4 and "\n" not in text.strip():
-            name, rest = first, ""
-            kind = _label_kind(name)
+        elif len(first.split()) <= 4 and "\n" not in text.strip() and first.lower().endswith("s"):
+            # A bare plural line such as "Explicit Assumptions" over a list; "an assumption" is prose.
+            kind = _label_kind(first)
             return (kind, "") if kind else None
         else:
             return None

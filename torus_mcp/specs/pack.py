@@ -4,13 +4,16 @@ requirements, markers and notes, and every finding the parsers made. Never raise
 Everything is cached by document version (``sha256:`` of the bytes), so a pack whose files did
 not change is not parsed again, and changing plan.md re-parses plan.md alone. A file is not even
 re-read while its ``stat`` (mtime, ctime, size, inode) is unchanged: atomic writes replace the inode,
-so an edit is always seen. :func:`pack_cache_stats` makes the cache observable.
+so an edit is always seen; a file modified in the last two seconds is always re-read, because
+file times tick too coarsely to tell two quick same-size writes apart (the rule git uses for
+"racily clean" files). :func:`pack_cache_stats` makes the cache observable.
 """
 
 from __future__ import annotations
 
 import re
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
@@ -36,6 +39,7 @@ _MAX_DOCS = 200
 _PACK_CACHE_SIZE = 256
 _RESULT_CACHE_SIZE = 4096
 _READ_CACHE_SIZE = 4096
+_SETTLED_NS = 2_000_000_000
 
 
 class DocInfo(BaseModel):
@@ -153,7 +157,12 @@ def _read(path: Path, label: str) -> DocText:
     doc = read_document(path, label)
     with _lock:
         _stats.documents_read += 1
-        _remember(_reads, path, (signature, doc), _READ_CACHE_SIZE)
+        # File times tick coarsely (a few ms), so a same-size rewrite right after this read could
+        # keep the same stat: trust the stat only once the file has been still for a while.
+        if time.time_ns() - signature[0] > _SETTLED_NS:
+            _remember(_reads, path, (signature, doc), _READ_CACHE_SIZE)
+        else:
+            _reads.pop(path, None)
     return doc
 
 

@@ -159,7 +159,7 @@ def find_ids(text: str, kinds: tuple[str, ...] = ("FR", "NFR", "AC")) -> list[st
 
     Ranges such as ``FR-009–FR-011`` or ``FR-1 to FR-3`` stand for every id in between.
     """
-    found: list[tuple[int, str]] = []
+    found: list[tuple[int, int, str]] = []
     for match in _RANGE_RE.finditer(text):
         prefix, first, first_suffix, prefix_end, last, last_suffix = match.groups()
         if prefix not in kinds or prefix != prefix_end or first_suffix or last_suffix:
@@ -169,15 +169,16 @@ def find_ids(text: str, kinds: tuple[str, ...] = ("FR", "NFR", "AC")) -> list[st
             dash = "-" if match.group(0)[len(prefix)] == "-" else ""
             width = len(first)
             found.extend(
-                (match.start() + offset, f"{prefix}{dash}{number:0{width}d}")
-                for offset, number in enumerate(range(start + 1, end))
+                # Sorted right after the range's first id, before its last.
+                (match.start(), offset, f"{prefix}{dash}{number:0{width}d}")
+                for offset, number in enumerate(range(start + 1, end), start=1)
             )
     for match in ID_RE.finditer(text):
         if match.group(1) in kinds:
-            found.append((match.start(), match.group(0)))
-    found.sort(key=lambda pair: pair[0])
+            found.append((match.start(), 0, match.group(0)))
+    found.sort(key=lambda item: item[:2])
     seen: dict[str, str] = {}
-    for _, ident in found:
+    for _, _, ident in found:
         seen.setdefault(normalize_id(ident), ident)
     return list(seen.values())
 
