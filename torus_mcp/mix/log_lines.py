@@ -84,7 +84,7 @@ LINE_KIND = re.compile(
    |(?P<no_tests>Paths\ given\ to\ "mix\ test"\ did\ not\ match|The\ --only\ option\ was\ given|There\ are\ no\ tests\ to\ run|All\ tests\ have\ been\ excluded)
    |(?P<test_wae>ERROR!\ Test\ suite\ aborted)
    |(?P<format>The\ following\ files\ are\ not\ formatted:|mix\ format\ failed\ for\ file:\ (?P<format_file>.+)$)
-   |(?P<deps>Unchecked\ dependencies\ for|Could\ not\ find\ Hex|\*\ Getting\ |\*\ Updating\ |Resolving\ Hex|All\ dependencies\ are\ up\ to\ date|Waiting\ for\ lock\ on\ the\ )
+   |(?P<deps>Unchecked\ dependencies\ for|Could\ not\ find\ Hex|Could\ not\ compile\ :|\*\ Getting\ |\*\ Updating\ |Resolving\ Hex|All\ dependencies\ are\ up\ to\ date|Waiting\ for\ lock\ on\ the\ )
     """,
     re.VERBOSE,
 )
@@ -113,6 +113,8 @@ BLOCK_STARTS = frozenset(
         "test_wae",
         "format",
         "deps",
+        "progress",
+        "trace",
     }
 )
 

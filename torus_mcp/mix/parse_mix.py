@@ -154,14 +154,20 @@ class LogScan:
             self.mix_errors.append(text)
 
 
-def _block_until_blank(lines: list[str], i: int) -> tuple[list[str], int]:
+def _dependency_block(lines: list[str], i: int) -> tuple[str, int]:
+    """A dependency or lock message and what belongs to it: `* dep (...)` entries, their
+    indented status lines and git's `fatal:` lines. A `** (Mix)` error after it is left to the
+    scanner."""
     n = len(lines)
-    j = i
-    block: list[str] = []
-    while j < n and lines[j].strip():
-        block.append(lines[j].rstrip())
+    block = [lines[i].rstrip()]
+    j = i + 1
+    while j < n:
+        line = lines[j]
+        if not line.strip() or "** (Mix)" in line or not line.startswith((" ", "* ", "fatal: ")):
+            break
+        block.append(line.rstrip())
         j += 1
-    return block, j
+    return "\n".join(block), j
 
 
 def scan_log(text: str) -> LogScan:
@@ -329,14 +335,8 @@ def scan_log(text: str) -> LogScan:
                 scan.unformatted_files.extend(files)
                 scan.diffs.update(diffs)
         elif kind == "deps":
-            block, i = _block_until_blank(lines, i)
-            note = "\n".join(block)
-            if "** (Mix)" in note:
-                head, _, err = note.partition("** (Mix)")
-                note = head.rstrip()
-                scan.mix_error(err)
-            if note:
-                scan.notes.append(note)
+            note, i = _dependency_block(lines, i)
+            scan.notes.append(note)
         else:
             # tags, trace, progress, slowest: ExUnit furniture with nothing to keep.
             i += 1
