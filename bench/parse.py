@@ -105,6 +105,7 @@ def generate_log(target_lines: int = TARGET_LINES) -> str:
         line = 10 + n % 400
         if n % 200 == 0:
             parts.append(f"==> app_{n // 200}\nCompiling 12 files (.ex)\n")
+            lines += 2
         choice = n % 10
         if choice < 3:
             block = _WARNING_114
@@ -120,8 +121,10 @@ def generate_log(target_lines: int = TARGET_LINES) -> str:
             block = _FAILURE
             failures += 1
         text = block.format(n=n, m=m, line=line, line2=line + 3)
-        parts.append(text + ("\n" if block is not _FAILURE and block is not _ERROR_BLOCK else ""))
-        lines += text.count("\n") + 1
+        if block is not _FAILURE and block is not _ERROR_BLOCK:
+            text += "\n"  # the blank line between diagnostics
+        parts.append(text)
+        lines += text.count("\n")
     parts.append(_SUMMARY.format(tests=failures * 3, failures=failures))
     return "".join(parts)
 
