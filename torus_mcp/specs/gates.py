@@ -29,7 +29,7 @@ All keys are optional; without the section every rule runs with its default seve
 Rule ids are case-insensitive. An unknown key, an unknown rule id, a severity other than "error" or
 "warning", or an attempt to disable or downgrade one of the ``*-DOC`` rules (a gate cannot pass
 without its document) is a ``ConfigError`` that lists the known rule ids. The rules and their
-defaults (``torus-mcp check --help`` and ``RULES`` list them too):
+defaults (``RULES`` holds the full descriptions):
 
     rule                    gate  default  checks
     PRD-DOC                 prd   error    prd.md exists, is readable and not empty (fixed)
