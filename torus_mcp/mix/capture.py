@@ -47,28 +47,28 @@ class OutputCapture:
         """The kept output as text and the number of bytes left out; empties the capture.
 
         When bytes were dropped, the tail starts at its first full line and a marker line stands
-        where the gap is, so a parser never sees half a line glued to another.
+        where the gap is, so a parser never sees half a line glued to another. Buffers are
+        decoded in place and released as soon as possible: this runs right after a flood.
         """
         tail = b"".join(self._tail)
         self._tail.clear()
-        if len(tail) > self._tail_limit:
-            tail = tail[-self._tail_limit :]
-        head = bytes(self._head)
-        self._head = bytearray()
-        dropped = self.total_bytes - len(head) - len(tail)
-        if dropped == 0:
-            data = head + tail
-        else:
-            newline = tail.find(b"\n")
+        start = max(0, len(tail) - self._tail_limit)
+        dropped = self.total_bytes - len(self._head) - (len(tail) - start)
+        marker = ""
+        if dropped:
+            newline = tail.find(b"\n", start)
             if newline >= 0:
-                dropped += newline + 1
-                tail = tail[newline + 1 :]
-            cut = head.rfind(b"\n") + 1
-            if 0 < cut < len(head):
-                dropped += len(head) - cut
-                head = head[:cut]
-            elif cut == 0 and head:
-                head += b"\n"
-            data = b"".join([head, DROPPED_MARKER.format(dropped=dropped).encode(), b"\n", tail])
-        del head, tail
-        return data.decode("utf-8", errors="replace"), dropped
+                dropped += newline + 1 - start
+                start = newline + 1
+            cut = self._head.rfind(b"\n") + 1
+            if cut:
+                dropped += len(self._head) - cut
+                del self._head[cut:]
+            elif self._head:
+                self._head += b"\n"
+            marker = DROPPED_MARKER.format(dropped=dropped) + "\n"
+        head_text = self._head.decode("utf-8", errors="replace")
+        self._head = bytearray()
+        tail_text = str(memoryview(tail)[start:], "utf-8", "replace")
+        del tail
+        return "".join((head_text, marker, tail_text)), dropped

@@ -88,11 +88,11 @@ async def _waiting(
         return
     acquired = False
     while not acquired:
+        # Another task of this process runs mix in this project: say so now and every interval.
+        await on_wait(os.getpid())
         with anyio.move_on_after(interval):
             await lock.acquire()
             acquired = True
-        if not acquired:
-            await on_wait(os.getpid())
     try:
         yield
     finally:
@@ -148,16 +148,19 @@ class RunCoordinator:
         """Await `execute(emit)` for `key`, or join the pending execution of the same key."""
         shared = self._active.get(key)
         if shared is not None:
-            return await self._participate(shared, on_progress)
+            await self._wait(shared, on_progress)
+            return self._outcome(shared)
         shared = _SharedRun[T]()
         self._active[key] = shared
         try:
             async with anyio.create_task_group() as group:
                 group.start_soon(self._execute, key, shared, execute)
-                return await self._participate(shared, on_progress)
+                await self._wait(shared, on_progress)
         finally:
             if self._active.get(key) is shared:
                 del self._active[key]
+        # Outside the task group, so an error reaches the caller as itself, not in a group.
+        return self._outcome(shared)
 
     async def _execute(
         self, key: Hashable, shared: _SharedRun[T], execute: Callable[[Listener], Awaitable[T]]
@@ -182,7 +185,7 @@ class RunCoordinator:
                     del self._active[key]
                 shared.done.set()
 
-    async def _participate(self, shared: _SharedRun[T], on_progress: Listener | None) -> T:
+    async def _wait(self, shared: _SharedRun[T], on_progress: Listener | None) -> None:
         shared.participants += 1
         if on_progress is not None:
             shared.listeners.append(on_progress)
@@ -196,6 +199,9 @@ class RunCoordinator:
         finally:
             if on_progress is not None and on_progress in shared.listeners:
                 shared.listeners.remove(on_progress)
+
+    @staticmethod
+    def _outcome(shared: _SharedRun[T]) -> T:
         if shared.error is not None:
             raise shared.error
         if shared.result is None:

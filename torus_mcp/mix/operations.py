@@ -85,7 +85,9 @@ async def compile_project(
     if structured:
         data = load_compile_events(raw.events_path, root)
         if data is not None and data.complete:
-            compile_result = _with_structured_diagnostics(compile_result, data.diagnostics)
+            compile_result = _with_structured_diagnostics(
+                compile_result, data.diagnostics, warnings_as_errors
+            )
             source = "json"
         else:
             fallback = _compile_fallback(raw, data is not None)
@@ -240,16 +242,25 @@ def _prepare(root: Path, settings: MixSettings | None) -> tuple[Path, MixSetting
     return root, settings or load_mix_settings(root)
 
 
-def _with_structured_diagnostics(parsed: CompileResult, diagnostics: list[Diagnostic]) -> CompileResult:
-    """The JSON diagnostics, with the `Mod.fun/1` context and extra locations the text adds."""
+def _with_structured_diagnostics(
+    parsed: CompileResult, diagnostics: list[Diagnostic], warnings_as_errors: bool
+) -> CompileResult:
+    """The JSON diagnostics, with the `Mod.fun/1` context and log line the text adds.
+
+    Under --warnings-as-errors mix returns its warnings with severity error while printing them
+    as warnings; they stay warnings here (the run's failure is `warnings_as_errors_failed`).
+    """
     by_place: dict[tuple[str | None, int | None, str], Diagnostic] = {}
     for diagnostic in parsed.diagnostics:
-        by_place.setdefault((diagnostic.file, diagnostic.line, diagnostic.severity), diagnostic)
+        by_place.setdefault((diagnostic.file, diagnostic.line, diagnostic.message[:40]), diagnostic)
     merged = []
     for diagnostic in diagnostics:
-        text = by_place.get((diagnostic.file, diagnostic.line, diagnostic.severity))
+        text = by_place.get((diagnostic.file, diagnostic.line, diagnostic.message[:40]))
         if text is not None:
-            diagnostic = diagnostic.model_copy(update={"context": text.context, "log_line": text.log_line})
+            update: dict[str, object] = {"context": text.context, "log_line": text.log_line}
+            if warnings_as_errors and (diagnostic.severity, text.severity) == ("error", "warning"):
+                update["severity"] = "warning"
+            diagnostic = diagnostic.model_copy(update=update)
         merged.append(diagnostic)
     return parsed.model_copy(update={"diagnostics": merged})
 
@@ -302,3 +313,8 @@ def _relative(file: str, root: Path) -> str:
         except ValueError:
             return file
     return file
+
+
+# Names that start with `test_` are collected by pytest wherever they are imported.
+test_project.__test__ = False  # type: ignore[attr-defined]
+test_arguments.__test__ = False  # type: ignore[attr-defined]

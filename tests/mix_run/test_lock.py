@@ -1,0 +1,185 @@
+"""One run per project at a time (in-process and across processes) and joining identical runs."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import anyio
+import pytest
+
+from torus_mcp.mix.lock import RunCoordinator, project_lock
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_two_holders_in_one_process_take_turns(tmp_path: Path) -> None:
+    lock_file = tmp_path / "state" / "mix-run.lock"
+    events: list[str] = []
+    waits: list[int | None] = []
+
+    async def report(holder: int | None) -> None:
+        waits.append(holder)
+
+    async def hold(name: str, delay: float) -> None:
+        await anyio.sleep(delay)
+        async with project_lock(lock_file, on_wait=report):
+            events.append(f"{name} in")
+            await anyio.sleep(0.3)
+            events.append(f"{name} out")
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(hold, "first", 0)
+        group.start_soon(hold, "second", 0.05)
+    assert events == ["first in", "first out", "second in", "second out"]
+    assert waits, "the second holder never reported that it waited"
+
+
+async def test_another_process_holding_the_lock_makes_us_wait(tmp_path: Path) -> None:
+    lock_file = tmp_path / "mix-run.lock"
+    lock_file.write_text("")
+    holder_code = (
+        "import fcntl, os, sys, time\n"
+        "f = open(sys.argv[1], 'r+')\n"
+        "fcntl.flock(f, fcntl.LOCK_EX)\n"
+        "f.truncate(0); f.write(str(os.getpid())); f.flush()\n"
+        "print('locked', flush=True)\n"
+        "time.sleep(float(sys.argv[2]))\n"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", holder_code, str(lock_file), "1.5"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        reported: list[int | None] = []
+
+        async def report(pid: int | None) -> None:
+            reported.append(pid)
+
+        async with project_lock(lock_file, on_wait=report, wait_report_interval=0.2):
+            assert holder.poll() is not None, "acquired while the other process still held the lock"
+        assert holder.pid in reported
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+async def test_a_cancelled_waiter_does_not_take_the_lock_later(tmp_path: Path) -> None:
+    lock_file = tmp_path / "mix-run.lock"
+    released = anyio.Event()
+    outcome: list[str] = []
+
+    async def holder() -> None:
+        async with project_lock(lock_file):
+            await released.wait()
+
+    async def impatient_waiter() -> None:
+        with anyio.move_on_after(0.3) as scope:
+            async with project_lock(lock_file):
+                outcome.append("acquired a held lock")
+        if scope.cancelled_caught:
+            outcome.append("gave up")
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(holder)
+        await anyio.sleep(0.05)
+        await impatient_waiter()
+        released.set()
+    assert outcome == ["gave up"]
+    with anyio.fail_after(2):  # free again for the next caller
+        async with project_lock(lock_file):
+            pass
+
+
+async def test_identical_requests_share_one_execution() -> None:
+    coordinator = RunCoordinator()
+    executions = 0
+    progress_seen: dict[str, list[int]] = {"a": [], "b": []}
+
+    async def execute(emit):  # type: ignore[no-untyped-def]
+        nonlocal executions
+        executions += 1
+        for step in range(3):
+            await anyio.sleep(0.1)
+            await emit(step)
+        return object()
+
+    def listener(name: str):  # type: ignore[no-untyped-def]
+        async def record(event: int) -> None:
+            progress_seen[name].append(event)
+
+        return record
+
+    results: dict[str, object] = {}
+
+    async def call(name: str) -> None:
+        results[name] = await coordinator.run("key", execute, listener(name))
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(call, "a")
+        await anyio.sleep(0.05)
+        group.start_soon(call, "b")
+    assert executions == 1
+    assert results["a"] is results["b"]
+    assert progress_seen["a"] == [0, 1, 2]
+    assert progress_seen["b"]  # joined late, still hears the rest
+    assert not coordinator.is_running("key")
+
+
+async def test_a_joined_run_survives_one_caller_cancelling_and_stops_when_all_do() -> None:
+    coordinator = RunCoordinator()
+    finished = anyio.Event()
+    cancelled = anyio.Event()
+
+    async def execute(emit):  # type: ignore[no-untyped-def]
+        try:
+            await anyio.sleep(0.6)
+        except anyio.get_cancelled_exc_class():
+            cancelled.set()
+            raise
+        finished.set()
+        return "done"
+
+    # Caller A starts the run and cancels early; caller B keeps waiting and gets the result.
+    result_b: list[str] = []
+
+    async def caller_b() -> None:
+        result_b.append(await coordinator.run("k", execute))
+
+    async with anyio.create_task_group() as group:
+        with anyio.move_on_after(0.2):
+            group.start_soon(caller_b)
+            await coordinator.run("k", execute)
+    assert result_b == ["done"] and finished.is_set() and not cancelled.is_set()
+
+    # Both callers cancel: the run itself is cancelled.
+    finished = anyio.Event()
+    with anyio.move_on_after(0.2):
+        async with anyio.create_task_group() as group:
+            group.start_soon(coordinator.run, "k2", execute)
+            group.start_soon(coordinator.run, "k2", execute)
+    await anyio.sleep(0.1)
+    assert cancelled.is_set() and not finished.is_set()
+    assert not coordinator.is_running("k2")
+
+
+async def test_errors_reach_every_participant() -> None:
+    coordinator = RunCoordinator()
+
+    async def execute(emit):  # type: ignore[no-untyped-def]
+        await anyio.sleep(0.1)
+        raise ValueError("boom")
+
+    outcomes: list[str] = []
+
+    async def call() -> None:
+        try:
+            await coordinator.run("k", execute)
+        except ValueError as exc:
+            outcomes.append(str(exc))
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(call)
+        group.start_soon(call)
+    assert outcomes == ["boom", "boom"]

@@ -1,0 +1,70 @@
+"""Run records: ids, the last 20 kept, reading logs in pieces, refusing forged ids."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from torus_mcp.mix.runs import RunNotFoundError, RunRecord, RunStore
+
+
+def _record(store: RunStore, run_id: str) -> RunRecord:
+    record = RunRecord(run_id=run_id, command="compile", argv=["mix", "compile"], cwd="/p", started_at="now")
+    store.save(record)
+    return record
+
+
+def test_ids_sort_by_time_and_the_state_dir_ignores_itself(tmp_path: Path) -> None:
+    store = RunStore(tmp_path / ".torus-mcp")
+    first, second = store.new_run_id(), store.new_run_id()
+    assert first < second
+    assert (tmp_path / ".torus-mcp" / ".gitignore").read_text().splitlines()[-1] == "*"
+
+
+def test_only_the_newest_runs_are_kept(tmp_path: Path) -> None:
+    store = RunStore(tmp_path, keep=20)
+    ids = []
+    for _ in range(25):
+        run_id = store.new_run_id()
+        store.log_path(run_id).write_text("log")
+        _record(store, run_id)
+        ids.append(run_id)
+    assert store.run_ids() == ids[-20:]
+    assert not store.log_path(ids[0]).exists()
+    assert [r.run_id for r in store.list()] == list(reversed(ids[-20:]))
+    with pytest.raises(RunNotFoundError, match="only the last 20 runs are kept"):
+        store.get(ids[0])
+
+
+def test_read_log_pages_through_the_file_without_splitting_characters(tmp_path: Path) -> None:
+    store = RunStore(tmp_path)
+    run_id = store.new_run_id()
+    text = "héllo wörld\n" * 100 + "\x1b[31mred\x1b[0m\n"
+    store.log_path(run_id).write_bytes(text.encode())
+    pieces, offset = [], 0
+    while True:
+        chunk = store.read_log(run_id, offset, 7)
+        pieces.append(chunk.text)
+        assert "\ufffd" not in chunk.text
+        offset = chunk.next_offset
+        if chunk.eof:
+            break
+    assert "".join(pieces) == text.replace("\x1b[31m", "").replace("\x1b[0m", "")
+    assert chunk.total_bytes == len(text.encode())
+    assert "\x1b[31m" in store.read_log(run_id, 0, 10_000, raw=True).text
+
+
+@pytest.mark.parametrize("forged", ["../../etc/passwd", "20250101T120000123456-abcdef/../x", "", "x" * 40])
+def test_forged_run_ids_never_reach_the_filesystem(tmp_path: Path, forged: str) -> None:
+    store = RunStore(tmp_path)
+    with pytest.raises(RunNotFoundError, match="not a run id"):
+        store.read_log(forged)
+
+
+def test_unknown_run_id_says_what_is_kept(tmp_path: Path) -> None:
+    store = RunStore(tmp_path)
+    with pytest.raises(RunNotFoundError, match="No kept mix run"):
+        store.read_log("20250101T120000123456-abcdef")
+    with pytest.raises(ValueError, match="offset must be"):
+        store.read_log("20250101T120000123456-abcdef", -1)
