@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from torus_mcp.specs.sections import Section, markdown_tokens, sections_from_tokens, split_lines
 
 if TYPE_CHECKING:
-    from markdown_it.tree import SyntaxTreeNode
+    from markdown_it.token import Token
 
 HEADING, ITEM, LINE, TABLE = "heading", "item", "line", "table"
 
@@ -69,10 +69,15 @@ class MarkdownView:
     code_lines: frozenset[int]
     """1-based lines inside fenced or indented code blocks (fence lines included)."""
 
+    _enclosing: dict[int, list[Section]] = field(default_factory=dict, repr=False)
+
     def enclosing_sections(self, line: int) -> list[Section]:
-        """Sections containing ``line``, innermost first."""
-        found = [s for s in self.sections if s.line <= line <= s.end_line]
-        return sorted(found, key=lambda s: s.line, reverse=True)
+        """Sections containing ``line``, innermost first. Callers must not change the list."""
+        found = self._enclosing.get(line)
+        if found is None:
+            found = [s for s in reversed(self.sections) if s.line <= line <= s.end_line]
+            self._enclosing[line] = found
+        return found
 
 
 # A line that begins a new statement even inside a paragraph: an id, a Given/When/Then keyword,
@@ -101,8 +106,6 @@ def view_of(text: str) -> MarkdownView:
 
 @functools.lru_cache(maxsize=64)
 def _cached_view(text: str) -> MarkdownView:
-    from markdown_it.tree import SyntaxTreeNode
-
     lines = split_lines(text)
     tokens = markdown_tokens(text)
     sections = sections_from_tokens(tokens, lines)
@@ -110,9 +113,7 @@ def _cached_view(text: str) -> MarkdownView:
     for token in tokens:
         if token.type in ("fence", "code_block") and token.map is not None:
             code.update(range(token.map[0] + 1, token.map[1] + 1))
-    entries: list[Entry] = []
-    _walk(SyntaxTreeNode(tokens).children, entries, 0, None)
-    return MarkdownView(lines=lines, sections=sections, entries=entries, code_lines=frozenset(code))
+    return MarkdownView(lines=lines, sections=sections, entries=_walk(tokens), code_lines=frozenset(code))
 
 
 def _add(entries: list[Entry], entry: Entry) -> Entry:
@@ -122,32 +123,41 @@ def _add(entries: list[Entry], entry: Entry) -> Entry:
     return entry
 
 
-def _walk(nodes: list[SyntaxTreeNode], entries: list[Entry], depth: int, parent: Entry | None) -> None:
-    for node in nodes:
-        if node.map is None:
-            continue
-        if node.type == "heading":
-            content = node.children[0].content if node.children else ""
-            level = int(node.tag[1:]) if node.tag[1:].isdigit() else 1
-            _add(entries, Entry(len(entries), HEADING, node.map[0] + 1, content, depth, parent, level=level))
-        elif node.type == "paragraph":
-            _paragraph(node, entries, depth, parent)
-        elif node.type in ("bullet_list", "ordered_list"):
-            for item in node.children:
-                _item(item, entries, depth + 1, parent)
-        elif node.type == "blockquote":
-            _walk(node.children, entries, depth, parent)
+def _walk(tokens: list[Token]) -> list[Entry]:
+    """Entries from the flat token stream (cheaper than building markdown-it's syntax tree)."""
+    entries: list[Entry] = []
+    items: list[Entry] = []  # the list items enclosing the current token, outermost first
+    for index, token in enumerate(tokens):
+        kind = token.type
+        if kind == "list_item_open":
+            if token.map is None:
+                continue
+            parent = items[-1] if items else None
+            items.append(
+                _add(entries, Entry(len(entries), ITEM, token.map[0] + 1, "", len(items) + 1, parent))
+            )
+        elif kind == "list_item_close":
+            if items:
+                items.pop()
+        elif kind == "heading_open" and token.map is not None:
+            inline = tokens[index + 1] if index + 1 < len(tokens) else None
+            content = inline.content if inline is not None and inline.type == "inline" else ""
+            level = int(token.tag[1:]) if token.tag[1:].isdigit() else 1
+            parent = items[-1] if items else None
+            _add(
+                entries,
+                Entry(len(entries), HEADING, token.map[0] + 1, content, len(items), parent, level=level),
+            )
+        elif kind == "paragraph_open" and token.map is not None:
+            inline = tokens[index + 1] if index + 1 < len(tokens) else None
+            content = inline.content if inline is not None and inline.type == "inline" else ""
+            if index > 0 and tokens[index - 1].type == "list_item_open" and items:
+                # The first paragraph of a list item is the item's own text.
+                items[-1].text = content
+            else:
+                _paragraph(content, token.map[0] + 1, entries, len(items), items[-1] if items else None)
         # fence, code_block, html_block and hr hold no statements.
-
-
-def _item(item: SyntaxTreeNode, entries: list[Entry], depth: int, parent: Entry | None) -> None:
-    if item.map is None:
-        return
-    children = list(item.children)
-    lead = children[0] if children and children[0].type == "paragraph" else None
-    text = lead.children[0].content if lead is not None and lead.children else ""
-    entry = _add(entries, Entry(len(entries), ITEM, item.map[0] + 1, text, depth, parent))
-    _walk(children[1:] if lead is not None else children, entries, depth, entry)
+    return entries
 
 
 _SEPARATOR_ROW_RE = re.compile(r"^\|?\s*:?-{1,}:?\s*(?:\|\s*:?-{1,}:?\s*)*\|?\s*$")
@@ -169,10 +179,7 @@ def _table(rows: list[tuple[int, str]]) -> Table:
     return Table(header=None, rows=[(n, split_cells(r)) for n, r in rows if not _SEPARATOR_ROW_RE.match(r)])
 
 
-def _paragraph(node: SyntaxTreeNode, entries: list[Entry], depth: int, parent: Entry | None) -> None:
-    if not node.children or node.map is None:
-        return
-    first = node.map[0] + 1
+def _paragraph(content: str, first: int, entries: list[Entry], depth: int, parent: Entry | None) -> None:
     current: Entry | None = None
     table_rows: list[tuple[int, str]] = []
 
@@ -182,7 +189,7 @@ def _paragraph(node: SyntaxTreeNode, entries: list[Entry], depth: int, parent: E
             _add(entries, Entry(len(entries), TABLE, table_rows[0][0], "", depth, parent, table=table))
             table_rows.clear()
 
-    for offset, raw in enumerate(node.children[0].content.split("\n")):
+    for offset, raw in enumerate(content.split("\n")):
         line = raw.strip()
         if line.startswith("|"):
             table_rows.append((first + offset, line))

@@ -19,6 +19,7 @@ Nothing here raises on odd input: what cannot be placed becomes a :class:`Findin
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -238,12 +239,12 @@ _PROSE_AFTER_ID_RE = re.compile(
 )
 
 
-def _parse_lead(text: str, definitional: bool) -> tuple[str, list[str], str] | None:
+def _parse_lead(text: str, definitional: Callable[[], bool]) -> tuple[str, list[str], str] | None:
     """``(id, cited ids, rest)`` when ``text`` starts with an id that it defines.
 
     ``FR-001: x``, ``**FR-001** x``, ``AC-001 (FR-001) — x`` and a bare ``FR-001`` define it;
     ``FR-001 and FR-002 are ...`` is prose that mentions it. A plain id followed by text without
-    a separator counts only where ``definitional`` (inside a requirements section).
+    a separator counts only where ``definitional()`` (inside a requirements section).
     """
     match = _LEAD_RE.match(text.strip())
     if not match:
@@ -264,7 +265,7 @@ def _parse_lead(text: str, definitional: bool) -> tuple[str, list[str], str] | N
     if rest[:1] and rest[0] in _SEPARATORS:
         separated = True
         rest = rest.lstrip(_SEPARATORS + " \t").lstrip("*_`").strip()
-    if rest and not separated and (_PROSE_AFTER_ID_RE.match(rest) or not (decorated or definitional)):
+    if rest and not separated and (_PROSE_AFTER_ID_RE.match(rest) or not (decorated or definitional())):
         return None
     return ident, cites, rest
 
@@ -316,27 +317,28 @@ class _MarkdownSource:
         self._consumed: set[int] = set()
         self._open: _Draft | None = None
         self._leads: dict[int, tuple[str, list[str], str] | None] = {}
-        self._section_cache: dict[int, list[Section]] = {}
+        # Per heading line: (an "Acceptance Criteria" section, a section where ids are defined).
+        self._kinds: dict[int, tuple[bool, bool]] = {}
+        for section in self.view.sections:
+            title = normalize_title(section.title)
+            criteria_section = bool(_AC_SECTION_RE.search(title))
+            self._kinds[section.line] = (
+                criteria_section,
+                criteria_section or bool(_REQ_SECTION_RE.search(title)),
+            )
 
     # Section context -------------------------------------------------------------------------
 
     def _sections(self, entry: Entry) -> list[Section]:
-        found = self._section_cache.get(entry.line)
-        if found is None:
-            found = self.view.enclosing_sections(entry.line)
-            self._section_cache[entry.line] = found
-        return found
+        return self.view.enclosing_sections(entry.line)
 
     def _ac_section(self, entry: Entry) -> Section | None:
         """The outermost enclosing "Acceptance Criteria" section."""
-        matches = [s for s in self._sections(entry) if _AC_SECTION_RE.search(normalize_title(s.title))]
+        matches = [s for s in self._sections(entry) if self._kinds[s.line][0]]
         return matches[-1] if matches else None
 
     def _definitional(self, entry: Entry) -> bool:
-        return any(
-            _REQ_SECTION_RE.search(t) or _AC_SECTION_RE.search(t)
-            for t in (normalize_title(s.title) for s in self._sections(entry))
-        )
+        return any(self._kinds[s.line][1] for s in self._sections(entry))
 
     def _fr_context(self, entry: Entry) -> str | None:
         """The FR an entry is nested under: an FR list item above it or an FR heading over it."""
@@ -353,7 +355,7 @@ class _MarkdownSource:
     def _lead(self, entry: Entry) -> tuple[str, list[str], str] | None:
         if entry.index not in self._leads:
             self._leads[entry.index] = (
-                _parse_lead(entry.text, self._definitional(entry)) if entry.kind != TABLE else None
+                _parse_lead(entry.text, lambda: self._definitional(entry)) if entry.kind != TABLE else None
             )
         return self._leads[entry.index]
 
@@ -390,10 +392,10 @@ class _MarkdownSource:
         sections = self._sections(entry)
         if not sections or entry.kind == TABLE:
             return
-        title = normalize_title(sections[0].title)
-        if _AC_SECTION_RE.search(title):
+        criteria_section, definitions = self._kinds[sections[0].line]
+        if criteria_section:
             kinds: tuple[str, ...] = ("AC",)
-        elif _REQ_SECTION_RE.search(title) and "acceptance" not in title:
+        elif definitions:
             kinds = ("FR", "NFR")
         else:
             return

@@ -236,7 +236,7 @@ class _Reader:
             self.finding(node, "a requirement entry is neither a mapping nor text.", "Use '- id: FR-00N'.")
             return
         fields = self.mapping(node)
-        ident = self.text(fields, ("id", "key", "ref")) or key
+        ident = self.text(fields, ("id", "key")) or key
         title = self.text(fields, _TITLE_KEYS) or ""
         status = self.text(fields, ("status", "state"))
         proofs = self.proofs(fields.get("proofs") or fields.get("proof"))
@@ -309,7 +309,14 @@ class _Reader:
             )
             return None
         fields = self.mapping(node)
-        ident = self.text(fields, ("id", "key", "ref")) or key
+        ident = self.text(fields, ("id", "key")) or key
+        if ident is not None and id_kind(ident) != "AC":
+            self.finding(
+                node,
+                f"acceptance criterion id '{ident}' is not an AC id (AC-001, AC-4b); it is read as unnumbered.",
+                "Use ids such as AC-001 for acceptance criteria.",
+            )
+            ident = None
         title = self.text(fields, _TITLE_KEYS)
         if title is None:
             parts = [
