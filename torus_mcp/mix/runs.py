@@ -182,3 +182,10 @@ def _utf8_boundary(data: bytes) -> int:
             needed = 2 if byte < 0xE0 else 3 if byte < 0xF0 else 4
             return len(data) if back >= needed else len(data) - back
     return len(data)
+
+
+def read_log(
+    root: Path, run_id: str, offset: int = 0, limit: int = 64 * 1024, *, state_dir: Path | None = None
+) -> LogChunk:
+    """A piece of the log of a project's run (what `torus://runs/{run_id}/log` serves)."""
+    return RunStore(state_dir or default_state_dir(root)).read_log(run_id, offset, limit)
