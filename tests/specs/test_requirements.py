@@ -357,6 +357,44 @@ def test_unnumbered_plain_items_count_when_no_criterion_has_an_id():
     ]
 
 
+def test_label_items_over_plain_criteria_are_not_criteria_themselves():
+    result = prd(
+        """
+        ## Acceptance Criteria
+        - Functional:
+          - Users can import.
+          - Users can export.
+        - **Performance:**
+          - Imports finish in a minute.
+        """
+    )
+    assert [c.text for c in result.acceptance_criteria] == [
+        "Users can import.",
+        "Users can export.",
+        "Imports finish in a minute.",
+    ]
+
+
+def test_fr_headings_grouping_criteria_do_not_redefine_the_fr():
+    result = prd(
+        """
+        ## Functional Requirements
+        - FR-001: Log in
+        ## Acceptance Criteria
+        ### FR-001
+        - AC-001: Given a user, when they log in, then they see the dashboard.
+        ### FR-002 Log out
+        - AC-002: Given a session, when it ends, then the user is logged out.
+        """
+    )
+    assert [(r.id, r.title, r.line) for r in result.requirements] == [
+        ("FR-001", "Log in", 3),
+        ("FR-002", "Log out", 7),
+    ]
+    assert criteria(result) == [("AC-001", ["FR-001"], True), ("AC-002", ["FR-002"], True)]
+    assert result.findings == []
+
+
 def test_plain_items_beside_numbered_criteria_are_reported_not_counted():
     result = prd(
         """

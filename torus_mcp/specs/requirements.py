@@ -316,6 +316,8 @@ class _MarkdownSource:
         self._fr_of_heading_line: dict[int, str] = {}
         self._consumed: set[int] = set()
         self._open: _Draft | None = None
+        self._defined_ids: set[str] = set()
+        self._label_items: set[int] = set()
         self._leads: dict[int, tuple[str, list[str], str] | None] = {}
         # Per heading line: (an "Acceptance Criteria" section, a section where ids are defined).
         self._kinds: dict[int, tuple[bool, bool]] = {}
@@ -409,9 +411,14 @@ class _MarkdownSource:
             title = _clean(rest)
             if not title:
                 title = self._following_text(entry)
-            self.requirements.append(
-                Requirement(id=ident, kind=kind, title=title, document=self.document, line=entry.line)
-            )
+            grouping = self._ac_section(entry) is not None and normalize_id(ident) in self._defined_ids
+            if not grouping:
+                # "### FR-001" inside the Acceptance Criteria section groups the criteria of an FR
+                # defined above; only a first mention there defines it.
+                self._defined_ids.add(normalize_id(ident))
+                self.requirements.append(
+                    Requirement(id=ident, kind=kind, title=title, document=self.document, line=entry.line)
+                )
             self._fr_of_entry[entry.index] = ident
             if entry.kind == HEADING:
                 self._fr_of_heading_line[entry.line] = ident
@@ -478,10 +485,21 @@ class _MarkdownSource:
     def _plain_criterion(self, entry: Entry, with_ids: set[int]) -> None:
         """A list item under "Acceptance Criteria" that has neither an id nor Given/When/Then."""
         section = self._ac_section(entry)
-        if section is None or (entry.parent is not None and self._ac_section(entry.parent) is section):
+        if section is None:
             return
+        parent = entry.parent
+        if (
+            parent is not None
+            and parent.index not in self._label_items
+            and self._ac_section(parent) is section
+        ):
+            return  # a detail of the item above it
         text = _one_line(entry.text)
         if not text or _PLACEHOLDER_RE.match(text) or _NOTE_RE.match(text):
+            return
+        if text.rstrip("*_ ").endswith(":") and any(child.kind == ITEM for child in entry.children):
+            # "- Functional:" over a list: a label, its items are the criteria.
+            self._label_items.add(entry.index)
             return
         if section.line in with_ids:
             self.findings.append(
