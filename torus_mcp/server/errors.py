@@ -23,16 +23,25 @@ from torus_mcp.workspace import DocNotFound, FeatureNotFound, WorkspaceError
 def _domain_errors() -> tuple[type[Exception], ...]:
     # The spec parsers' lookup errors are imported lazily with the parsers themselves.
     from torus_mcp.specs.plan import PhaseLookupError
+    from torus_mcp.specs.requirements_edit import RequirementEditError
     from torus_mcp.specs.sections import SectionLookupError
 
-    return (WorkspaceError, DocumentError, PersonaError, ConfigError, SectionLookupError, PhaseLookupError)
+    return (
+        WorkspaceError,
+        DocumentError,
+        PersonaError,
+        ConfigError,
+        SectionLookupError,
+        PhaseLookupError,
+        RequirementEditError,
+    )
 
 
 @contextmanager
-def tool_errors() -> Iterator[None]:
+def tool_errors(*extra: type[Exception]) -> Iterator[None]:
     try:
         yield
-    except _domain_errors() as exc:
+    except (*_domain_errors(), *extra) as exc:
         raise ToolError(str(exc)) from exc
 
 
@@ -45,10 +54,10 @@ def prompt_errors() -> Iterator[None]:
 
 
 @contextmanager
-def resource_errors() -> Iterator[None]:
+def resource_errors(*extra: type[Exception]) -> Iterator[None]:
     try:
         yield
     except (FeatureNotFound, DocNotFound) as exc:
         raise ResourceNotFoundError(str(exc)) from exc
-    except _domain_errors() as exc:
+    except (*_domain_errors(), *extra) as exc:
         raise ResourceError(str(exc)) from exc

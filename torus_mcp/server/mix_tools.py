@@ -1,0 +1,181 @@
+"""mix compile / test / format as tools: parsed, token-budgeted results, progress, full logs as resources."""
+
+from typing import Annotated
+
+from mcp.server.mcpserver import Context, MCPServer
+from mcp_types import ToolAnnotations
+from pydantic import Field
+
+from torus_mcp.mix.summary import RunDigest
+from torus_mcp.server.errors import resource_errors, tool_errors
+from torus_mcp.server.state import ServerState
+
+EnvArg = Annotated[
+    dict[str, str] | None,
+    Field(
+        description='Extra environment for mix, e.g. {"MIX_ENV": "test"}; only variables on the project\'s '
+        "allowlist (.torus-mcp.toml [mix] env_allowlist, MIX_ENV by default) are accepted"
+    ),
+]
+LimitArg = Annotated[
+    int,
+    Field(ge=1, le=200, description="How many diagnostics/failures to show inline (totals are always exact)"),
+]
+LOG_RESOURCE_BYTES = 10 * 1024 * 1024
+LOG_HEAD_BYTES = 1024 * 1024
+LOG_TAIL_BYTES = 8 * 1024 * 1024
+RUN = ToolAnnotations(
+    read_only_hint=False, destructive_hint=False, idempotent_hint=True, open_world_hint=False
+)
+
+
+class MixToolResult(RunDigest):
+    run_id: str | None = Field(default=None, description="Read the full log as torus://runs/{run_id}/log")
+    source: str | None = Field(
+        default=None, description="json: from Elixir's own data; text: parsed from the log"
+    )
+    fallback_reason: str | None = None
+
+
+def _tool_result(run, limit: int) -> MixToolResult:
+    from torus_mcp.mix.summary import digest_run
+
+    digest = digest_run(run, limit=limit)
+    return MixToolResult(
+        **digest.model_dump(),
+        run_id=run.run_id,
+        source=getattr(run, "source", None),
+        fallback_reason=run.fallback_reason,
+    )
+
+
+def _progress(ctx: Context):
+    async def report(event) -> None:
+        await ctx.report_progress(event.progress, event.total, event.message)
+
+    return report
+
+
+def _mix_errors():
+    from torus_mcp.mix.preflight import MixPreflightError
+    from torus_mcp.mix.runs import RunNotFoundError
+    from torus_mcp.mix.settings import MixEnvError, MixSettingsError
+
+    return (MixPreflightError, MixEnvError, MixSettingsError, RunNotFoundError)
+
+
+def register_mix_tools(server: MCPServer, state: ServerState) -> None:
+    @server.tool(annotations=RUN)
+    async def mix_compile(
+        ctx: Context,
+        force: Annotated[bool, Field(description="Recompile everything (mix compile --force)")] = False,
+        warnings_as_errors: Annotated[
+            bool,
+            Field(
+                description="Fail on any warning, as Torus CI does (mix compile --warnings-as-errors). Use true "
+                "before declaring a phase done."
+            ),
+        ] = False,
+        env: EnvArg = None,
+        limit: LimitArg = 20,
+    ) -> MixToolResult:
+        """Run `mix compile` in the project root and return its diagnostics as data: file, line, column,
+        severity, message, grouped by file and kind, with exact totals. Every warning is reported, also on a
+        no-op compile. Torus CI compiles with warnings_as_errors=true and the develop persona must reach zero
+        warnings: fix each one, then compile again. The full log is torus://runs/{run_id}/log."""
+        from torus_mcp.mix.operations import compile_project
+
+        with tool_errors(*_mix_errors()):
+            run = await compile_project(
+                state.workspace().root,
+                force=force,
+                warnings_as_errors=warnings_as_errors,
+                env=env,
+                on_progress=_progress(ctx),
+            )
+            return _tool_result(run, limit)
+
+    @server.tool(annotations=RUN)
+    async def mix_test(
+        ctx: Context,
+        paths: Annotated[
+            list[str] | None,
+            Field(
+                description='Test files or file:line to run, e.g. ["test/oli/foo_test.exs:42"]; all when empty'
+            ),
+        ] = None,
+        failed_only: Annotated[
+            bool, Field(description="Only the tests that failed last time (--failed)")
+        ] = False,
+        stale: Annotated[bool, Field(description="Only tests affected by changed modules (--stale)")] = False,
+        only: Annotated[
+            list[str] | None, Field(description='Run only tests with these tags, e.g. ["ac:AC-001"]')
+        ] = None,
+        exclude: Annotated[list[str] | None, Field(description="Exclude tests with these tags")] = None,
+        seed: Annotated[
+            int | None, Field(description="Seed for a reproducible order (0 runs in file order)")
+        ] = None,
+        max_failures: Annotated[int | None, Field(ge=1, description="Stop after this many failures")] = None,
+        warnings_as_errors: Annotated[
+            bool, Field(description="Fail on compile warnings, as Torus CI does")
+        ] = False,
+        env: EnvArg = None,
+        limit: LimitArg = 20,
+    ) -> MixToolResult:
+        """Run `mix test` (all, some files, failed_only or stale) and return failures first as data: test name,
+        module, file:line, kind (failure, invalid, setup_all, doctest), message, code/left/right, stacktrace,
+        plus the summary counts and seed. Projects whose test config needs Postgres are checked first and a
+        clear error says what to start. The full log is torus://runs/{run_id}/log."""
+        from torus_mcp.mix.operations import test_project
+
+        with tool_errors(*_mix_errors()):
+            run = await test_project(
+                state.workspace().root,
+                paths=paths or (),
+                failed_only=failed_only,
+                stale=stale,
+                only=only or (),
+                exclude=exclude or (),
+                seed=seed,
+                max_failures=max_failures,
+                warnings_as_errors=warnings_as_errors,
+                env=env,
+                on_progress=_progress(ctx),
+            )
+            return _tool_result(run, limit)
+
+    @server.tool(annotations=RUN)
+    async def mix_format(
+        ctx: Context,
+        env: EnvArg = None,
+        limit: LimitArg = 20,
+    ) -> MixToolResult:
+        """Run `mix format --check-formatted` (Torus CI runs it) and return the files it would rewrite.
+        It changes nothing; run `mix format` yourself (or format the files) to fix them."""
+        from torus_mcp.mix.operations import format_check
+
+        with tool_errors(*_mix_errors()):
+            run = await format_check(state.workspace().root, env=env, on_progress=_progress(ctx))
+            return _tool_result(run, limit)
+
+    @server.resource(
+        "torus://runs/{run_id}/log",
+        name="mix-run-log",
+        title="Full log of a mix run",
+        description="Everything mix printed in one run (stdout and stderr merged); the last 20 runs are kept",
+        mime_type="text/plain",
+    )
+    def run_log(run_id: str) -> str:
+        from torus_mcp.mix.runs import RunStore, default_state_dir
+
+        with resource_errors(*_mix_errors()):
+            store = RunStore(default_state_dir(state.workspace().root))
+            head = store.read_log(run_id, 0, limit=LOG_RESOURCE_BYTES)
+            if head.eof:
+                return head.text
+            # A runaway run can log hundreds of MB: keep the start and, above all, the end (the summary).
+            tail_start = head.total_bytes - LOG_TAIL_BYTES
+            start = store.read_log(run_id, 0, limit=LOG_HEAD_BYTES)
+            tail = store.read_log(run_id, tail_start, limit=LOG_TAIL_BYTES)
+            left_out = tail_start - start.next_offset
+            return f"{start.text}\n[… {left_out:,} bytes of the log left out …]\n{tail.text}"
