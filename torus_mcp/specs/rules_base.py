@@ -7,7 +7,6 @@ needs to know whether its rule is an error or a warning in this project.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Callable, Iterable
 from functools import cached_property
@@ -86,15 +85,21 @@ class Citation(NamedTuple):
 def id_citations(text: str) -> dict[str, Citation]:
     """Normalized FR/NFR/AC id -> the id as first written and its 1-based line, for every id in ``text``."""
     found: dict[str, Citation] = {}
-    newlines: list[int] | None = None
+    keys: dict[str, str] = {}
+    if "\r" in text:
+        # \r\n and a lone \r count as one line break each, as the Markdown parser counts them.
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    line, position = 1, 0
     for match in ID_PATTERN.finditer(text):
-        key = normalize_id(match.group(0))
+        raw = match.group(0)
+        key = keys.get(raw)
+        if key is None:
+            key = keys[raw] = normalize_id(raw)
         if key in found:
             continue
-        if newlines is None:
-            # Built only for documents that cite something; \r\n and lone \r count as the parser counts them.
-            newlines = [m.start() for m in re.finditer(r"\r\n|\r|\n", text)]
-        found[key] = Citation(match.group(0), bisect.bisect_left(newlines, match.start()) + 1)
+        line += text.count("\n", position, match.start())
+        position = match.start()
+        found[key] = Citation(raw, line)
     return found
 
 

@@ -231,7 +231,10 @@ def _section_keys(sections: list[Section]) -> list[str]:
 
 def missing_slots(sections: list[Section], slots: Iterable[Slot], yaml_ids: set[str]) -> list[Slot]:
     """The slots no section satisfies; ``yaml_ids`` holds "FR"/"AC" when requirements YAML provides them."""
-    keys = _section_keys(sections)
+    return _missing(_section_keys(sections), slots, yaml_ids)
+
+
+def _missing(keys: list[str], slots: Iterable[Slot], yaml_ids: set[str]) -> list[Slot]:
     return [
         slot
         for slot in slots
@@ -250,6 +253,13 @@ def _yaml_kinds(view: PackView) -> set[str]:
     return kinds
 
 
+def _keys(view: PackView, doc: str) -> list[str]:
+    cache: dict[str, list[str]] = view.__dict__.setdefault("_section_keys", {})
+    if doc not in cache:
+        cache[doc] = _section_keys(view.pack.prd_sections if doc == "prd.md" else view.pack.fdd_sections)
+    return cache[doc]
+
+
 def _hits(doc: str, skeleton: str, missing: list[Slot], required: bool) -> Iterable[Hit]:
     for slot in missing:
         what = "required" if required else "expected"
@@ -262,22 +272,22 @@ def _hits(doc: str, skeleton: str, missing: list[Slot], required: bool) -> Itera
 
 
 def check_prd_sections(view: PackView, gate: GateName) -> Iterable[Hit]:
-    missing = missing_slots(view.pack.prd_sections, PRD_REQUIRED, _yaml_kinds(view))
+    missing = _missing(_keys(view, "prd.md"), PRD_REQUIRED, _yaml_kinds(view))
     return _hits("prd.md", "PRD", missing, required=True)
 
 
 def check_prd_expected(view: PackView, gate: GateName) -> Iterable[Hit]:
-    missing = missing_slots(view.pack.prd_sections, PRD_EXPECTED, set())
+    missing = _missing(_keys(view, "prd.md"), PRD_EXPECTED, set())
     return _hits("prd.md", "PRD", missing, required=False)
 
 
 def check_fdd_sections(view: PackView, gate: GateName) -> Iterable[Hit]:
-    missing = missing_slots(view.pack.fdd_sections, FDD_REQUIRED, set())
+    missing = _missing(_keys(view, "fdd.md"), FDD_REQUIRED, set())
     return _hits("fdd.md", "FDD", missing, required=True)
 
 
 def check_fdd_expected(view: PackView, gate: GateName) -> Iterable[Hit]:
-    missing = missing_slots(view.pack.fdd_sections, FDD_EXPECTED, set())
+    missing = _missing(_keys(view, "fdd.md"), FDD_EXPECTED, set())
     return _hits("fdd.md", "FDD", missing, required=False)
 
 
