@@ -99,8 +99,8 @@ def _read_capped(path: Path, label: str) -> bytes | None:
         return None
     except OSError as exc:
         raise DocumentError(f"{label} cannot be read: {exc.strerror or exc}.") from exc
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
+    try:
+        info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
             raise DocumentError(f"{label} is a directory, not a document.")
         if not stat.S_ISREG(info.st_mode):
@@ -109,10 +109,12 @@ def _read_capped(path: Path, label: str) -> bytes | None:
             )
         if info.st_size > MAX_DOC_BYTES:
             raise _too_big(label, info.st_size)
-        try:
+        with os.fdopen(fd, "rb", closefd=False) as handle:
             data = handle.read(MAX_DOC_BYTES + 1)
-        except OSError as exc:
-            raise DocumentError(f"{label} cannot be read: {exc.strerror or exc}.") from exc
+    except OSError as exc:
+        raise DocumentError(f"{label} cannot be read: {exc.strerror or exc}.") from exc
+    finally:
+        os.close(fd)
     if len(data) > MAX_DOC_BYTES:
         raise _too_big(label, len(data))
     return data
