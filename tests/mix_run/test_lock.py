@@ -46,9 +46,12 @@ async def test_another_process_holding_the_lock_makes_us_wait(tmp_path: Path) ->
         "f.truncate(0); f.write(str(os.getpid())); f.flush()\n"
         "print('locked', flush=True)\n"
         "time.sleep(float(sys.argv[2]))\n"
+        "open(sys.argv[3], 'w').close()\n"  # written while still holding the lock
     )
     holder = subprocess.Popen(
-        [sys.executable, "-c", holder_code, str(lock_file), "1.5"], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", holder_code, str(lock_file), "0.8", str(tmp_path / "released")],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
@@ -58,7 +61,7 @@ async def test_another_process_holding_the_lock_makes_us_wait(tmp_path: Path) ->
             reported.append(pid)
 
         async with project_lock(lock_file, on_wait=report, wait_report_interval=0.2):
-            assert holder.poll() is not None, "acquired while the other process still held the lock"
+            assert (tmp_path / "released").exists(), "acquired while the other process still held the lock"
         assert holder.pid in reported
     finally:
         holder.kill()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from torus_mcp.mix.models import Diagnostic
-from torus_mcp.mix.operations import compile_project
+from torus_mcp.mix.operations import compile_project, format_check
 from torus_mcp.mix.parse_compile import parse_compile_output
 from torus_mcp.mix.runs import RunStore, default_state_dir
 from torus_mcp.mix.structured import load_compile_events
@@ -106,3 +106,10 @@ async def test_json_and_text_agree_on_every_diagnostic(built_projects: dict[str,
     json_keys = sorted(map(key, structured.diagnostics))
     assert json_keys, "the fixture should produce diagnostics"
     assert json_keys == sorted(map(key, text.diagnostics))
+
+
+async def test_format_check_names_the_unformatted_file(built_projects: dict[str, Path]) -> None:
+    result = await format_check(built_projects["warnings_app"])
+    assert result.exit_code == 1
+    assert result.format is not None and result.format.unformatted_files == ["lib/warnings_app/messy.ex"]
+    assert result.run_id is not None

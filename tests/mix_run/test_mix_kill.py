@@ -58,7 +58,7 @@ async def test_timeout_kills_every_process_of_the_run(built_projects: dict[str, 
     assert not survivors, f"processes {survivors} outlived the timeout"
     # Progress came at least every 2 seconds while mix ran.
     gaps = [b - a for a, b in zip([0.0, *watcher.elapsed], watcher.elapsed, strict=False)]
-    assert len(watcher.elapsed) >= 5 and max(gaps) <= 2.0
+    assert len(watcher.elapsed) >= 4 and max(gaps) <= 2.0
     assert result.fallback_reason and "before the suite finished" in result.fallback_reason
 
 

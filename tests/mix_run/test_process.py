@@ -78,7 +78,7 @@ async def test_timeout_kills_the_group_and_setsid_descendants(tmp_path: Path) ->
         ["sh", "-c", script],
         cwd=tmp_path,
         env=child_environment(),
-        timeout=2,
+        timeout=1,
         on_tick=tick,
         tick_interval=0.2,
         kill_grace=1,
@@ -99,7 +99,7 @@ async def test_cancellation_kills_the_group(tmp_path: Path) -> None:
         seen.append(pid)
         descendants.extend(process_tree.descendants(pid))
 
-    with anyio.move_on_after(1.5) as scope:
+    with anyio.move_on_after(0.8) as scope:
         await run_process(
             ["sh", "-c", "sleep 300 & wait"],
             cwd=tmp_path,
@@ -118,7 +118,7 @@ async def test_cancellation_kills_the_group(tmp_path: Path) -> None:
 async def test_a_process_ignoring_sigterm_is_killed_after_the_grace(tmp_path: Path) -> None:
     script = "trap '' TERM; while true; do sleep 0.1; done"
     run = await run_process(
-        ["sh", "-c", script], cwd=tmp_path, env=child_environment(), timeout=1, kill_grace=0.5
+        ["sh", "-c", script], cwd=tmp_path, env=child_environment(), timeout=0.5, kill_grace=0.5
     )
     assert run.timed_out
     assert_group_gone(run.pgid)
@@ -151,7 +151,7 @@ async def test_ticks_come_at_least_every_interval(tmp_path: Path) -> None:
         ticks.append(elapsed)
 
     await run_process(
-        ["sleep", "1.2"], cwd=tmp_path, env=child_environment(), timeout=30, on_tick=tick, tick_interval=0.25
+        ["sleep", "0.7"], cwd=tmp_path, env=child_environment(), timeout=30, on_tick=tick, tick_interval=0.15
     )
     assert len(ticks) >= 3
 

@@ -292,7 +292,6 @@ def _result(
         exit_code=raw.exit_code,
         duration_seconds=raw.duration_seconds,
         timed_out=raw.timed_out,
-        cancelled=raw.cancelled,
         log_path=raw.log_path,
         log_uri=log_uri(raw.run_id) if raw.run_id else None,
         log_bytes=raw.output_bytes,

@@ -46,7 +46,7 @@ class ProgressEvent(BaseModel):
     app: str | None = Field(default=None, description="Current umbrella app (`==> app`)")
     build_lock_holder: int | None = Field(default=None, description="OS pid named by 'Waiting for lock'")
     pid: int | None = Field(default=None, description="OS pid of the mix process (its process group id)")
-    progress: float = Field(description="A number that only grows: tests finished, else lines")
+    progress: float = Field(description="Only grows: output lines plus tests finished so far")
     total: float | None = None
     message: str
 
@@ -127,7 +127,7 @@ class OutputProgress:
             app=self.app,
             build_lock_holder=self.build_lock_holder,
             pid=pid,
-            progress=float(finished if finished else self.lines),
+            progress=float(self.lines + finished),
             message=self._message(elapsed, finished, failures),
         )
 

@@ -13,6 +13,7 @@ callbacks and, when asked, the Elixir helper files loaded with `elixir -r FILE -
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -32,6 +33,7 @@ from torus_mcp.mix.runs import RunRecord, RunStore, default_state_dir
 from torus_mcp.mix.settings import MixSettings, check_env, load_mix_settings
 
 ProgressCallback = Callable[[ProgressEvent], Awaitable[None]]
+logger = logging.getLogger(__name__)
 
 EVENTS_ENV = "TORUS_MCP_EVENTS_FILE"
 READ_SIZE = 64 * 1024
@@ -53,8 +55,9 @@ class RawRun(BaseModel):
     dropped_bytes: int = Field(description="Bytes left out of `output`; the log file has them")
     log_path: str | None = None
     timed_out: bool = False
-    cancelled: bool = False
-    stopped_reason: str | None = Field(default=None, description="'timeout', 'cancelled' or 'build_lock'")
+    stopped_reason: str | None = Field(
+        default=None, description="'timeout' or 'build_lock' when the run was ended early"
+    )
     pgid: int | None = Field(default=None, description="The run's process group (gone when this returns)")
     run_id: str | None = None
     events_path: str | None = Field(default=None, description="JSON-lines file of the Elixir helpers")
@@ -155,7 +158,10 @@ async def run_process(
             # Remember the tree while the VM lives: once it dies its port helpers are orphans.
             tracked.update(process_tree.descendants(process.pid))
             if on_tick is not None:
-                await on_tick(time.monotonic() - started, process.pid)
+                try:
+                    await on_tick(time.monotonic() - started, process.pid)
+                except Exception:  # a failing progress sink must not end the run
+                    logger.exception("progress callback failed")
 
     async def wait_exit() -> None:
         nonlocal reason
