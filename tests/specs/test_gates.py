@@ -245,6 +245,17 @@ def test_reports_are_cached_by_document_version_and_config(tmp_path, monkeypatch
     assert len(runs) == 3
 
 
+def test_packs_without_versions_are_never_served_from_the_cache(tmp_path):
+    from torus_mcp.specs.pack import SpecPack
+
+    # Same feature, same path, no document versions: only their content tells them apart.
+    bare = SpecPack(feature="bare", path=tmp_path, texts={"prd.md": GOOD_PRD})
+    parsed = pack_of(tmp_path).model_copy(update={"feature": "bare", "path": tmp_path, "docs": {}})
+    assert check_gates(bare).stage == "none"
+    assert check_gates(parsed).stage == "developing"
+    assert check_gates(bare).stage == "none"
+
+
 # ---------------------------------------------------------------------------------------------
 # Summaries for the prompts
 
