@@ -464,3 +464,70 @@ def test_example_bulk_tagging_is_at_fdd():
     assert report.stage == "fdd"
     assert [f.rule for f in report.findings] == ["PLAN-DOC"]
     assert check_gates(pack, "fdd", config).passed
+
+
+# ---------------------------------------------------------------------------------------------
+# Hostile input: damaged packs never make a check raise, and reports stay consistent.
+
+_FRAGMENTS = [
+    "#",
+    "## ",
+    "**",
+    "- [ ] ",
+    "- [x]",
+    "```",
+    "TBD",
+    "FR-0",
+    "AC-001 (FR-9)",
+    "Given",
+    ":",
+    "\r",
+    "  - id:",
+]
+
+
+def _damage(text: str, rng) -> str:
+    lines = text.split("\n")
+    for _ in range(rng.randint(1, 6)):
+        position = rng.randrange(len(lines)) if lines else 0
+        action = rng.choice(["delete", "duplicate", "insert", "splice"])
+        if not lines or action == "insert":
+            lines.insert(position, "".join(rng.choices(_FRAGMENTS, k=rng.randint(1, 3))))
+        elif action == "delete":
+            del lines[position]
+        elif action == "duplicate":
+            lines.insert(position, lines[position])
+        else:
+            cut = rng.randint(0, len(lines[position]))
+            lines[position] = lines[position][:cut] + rng.choice(_FRAGMENTS) + lines[position][cut:]
+    return "\n".join(lines)
+
+
+def test_damaged_packs_never_make_a_check_raise(tmp_path):
+    import random
+
+    from tests.specs.gate_samples import GOOD_REQUIREMENTS_YML
+
+    rng = random.Random(3)
+    originals = {
+        "prd": GOOD_PRD,
+        "fdd": GOOD_FDD,
+        "plan": GOOD_PLAN,
+        "requirements__yml": GOOD_REQUIREMENTS_YML,
+    }
+    stages = set()
+    for index in range(120):
+        docs = {key: _damage(text, rng) if rng.random() < 0.7 else text for key, text in originals.items()}
+        report = check_gates(pack_of(tmp_path, f"damaged-{index}", **docs))
+        stages.add(report.stage)
+        first_failure = next((g.gate for g in report.gates if not g.passed), None)
+        if first_failure is not None:
+            order = ["none", "prd", "fdd", "plan"]
+            assert order.index(report.stage) < order.index(first_failure)
+        for finding in report.findings:
+            if finding.rule in RULES:
+                assert finding.severity == RULES[finding.rule].severity
+                assert finding.document and finding.fix
+        for persona in ("analyze", "architect", "plan", "develop"):
+            assert summarize_gate(report, persona).strip()
+    assert len(stages) >= 3  # the damage really moved features between stages
