@@ -107,7 +107,8 @@ _GATE_SPECS: dict[GateName, tuple[RuleSpec, ...]] = {
     "fdd": (*FDD_SECTION_RULES, *FDD_TRACE_RULES),
     "plan": (*PLAN_RULES, *PLAN_TRACE_RULES),
 }
-"""Each gate's own rules, its document rule (DOCUMENT_PRESENT) and the "all" rules left out."""
+"""Each gate's own rules. When a gate runs, its document rule (DOCUMENT_PRESENT) goes first and the
+rules of every gate (DOCUMENT_CONTENT_RULES) last."""
 _SPECS: tuple[RuleSpec, ...] = (
     *(spec for gate in GATES for spec in (DOCUMENT_PRESENT[gate], *_GATE_SPECS[gate])),
     *DOCUMENT_CONTENT_RULES,
