@@ -68,8 +68,9 @@ class FeatureRef(BaseModel):
     path: Path  # absolute, resolved
     rel_path: str  # relative to the root, with forward slashes
     tree: str  # the spec tree it was found in, relative to the root
-    # The resolved spec tree, the boundary symlinked documents must stay inside (None: the pack itself).
-    tree_root: Path | None = Field(default=None, exclude=True)
+    # The resolved spec trees, which symlinked documents must stay inside, as doc_path requires
+    # (empty: the pack itself).
+    tree_roots: tuple[Path, ...] = Field(default=(), exclude=True)
 
     def docs(self) -> list[str]:
         """File names of the Markdown and YAML documents in the pack, core docs first.
@@ -86,7 +87,8 @@ class FeatureRef(BaseModel):
     def _stays_inside(self, entry: os.DirEntry[str]) -> bool:
         if not entry.is_symlink():
             return True
-        return Path(entry.path).resolve().is_relative_to(self.tree_root or self.path)
+        target = Path(entry.path).resolve()
+        return any(target.is_relative_to(tree) for tree in self.tree_roots or (self.path,))
 
 
 def looks_like_project(path: Path, config: ProjectConfig | None = None) -> bool:
@@ -217,6 +219,7 @@ class Workspace:
     def discover(self) -> list[FeatureRef]:
         """Every pack on disk, sorted by id then path. Directories that escape the tree are skipped."""
         found: list[FeatureRef] = []
+        tree_roots = tuple(self._tree_roots())
         for tree in self.spec_trees():
             if not tree.exists:
                 continue
@@ -224,10 +227,10 @@ class Workspace:
             if tree.layout == "exec-plans epics":
                 for epic in _subdirs(base):
                     for feature in _subdirs(epic):
-                        found.extend(self._ref(feature, tree.path, epic=epic.name))
+                        found.extend(self._ref(feature, tree.path, tree_roots, epic=epic.name))
             else:
                 for feature in _subdirs(base):
-                    found.extend(self._ref(feature, tree.path, epic=None))
+                    found.extend(self._ref(feature, tree.path, tree_roots, epic=None))
         return sorted(found, key=lambda f: (f.id, f.rel_path))
 
     def skipped_entries(self) -> list[str]:
@@ -248,8 +251,11 @@ class Workspace:
                     notes.append(f"{rel}: symlink leaves the spec tree")
         return notes
 
-    def _ref(self, directory: Path, tree: str, epic: str | None) -> list[FeatureRef]:
-        if not self.is_inside_spec_tree(directory):
+    def _ref(
+        self, directory: Path, tree: str, tree_roots: tuple[Path, ...], epic: str | None
+    ) -> list[FeatureRef]:
+        resolved = directory.resolve()
+        if not any(resolved.is_relative_to(root) for root in tree_roots):
             return []
         rel = directory.relative_to(self.root).as_posix()
         ident = f"{epic}/{directory.name}" if epic else directory.name
@@ -258,10 +264,10 @@ class Workspace:
                 id=ident,
                 slug=directory.name,
                 epic=epic,
-                path=directory.resolve(),
+                path=resolved,
                 rel_path=rel,
                 tree=tree,
-                tree_root=(self.root / tree).resolve(),
+                tree_roots=tree_roots,
             )
         ]
 
