@@ -236,12 +236,20 @@ def load_pack(path: Path, feature: str) -> SpecPack:
         if cached is not None:
             _packs.move_to_end(key)
             _stats.pack_hits += 1
-            return cached.model_copy(deep=True)
+            return _copy(cached)
         _stats.pack_misses += 1
     pack = _build(path, feature, docs, texts, findings)
     with _lock:
         _remember(_packs, key, pack, _PACK_CACHE_SIZE)
-    return pack.model_copy(deep=True)
+    return _copy(pack)
+
+
+def _copy(pack: SpecPack) -> SpecPack:
+    """An independent copy of a cached pack. Dumping and validating again is three times faster
+    than ``model_copy(deep=True)``; the texts are excluded from dumps, so they are carried over."""
+    data = pack.model_dump()
+    data["texts"] = dict(pack.texts)
+    return SpecPack.model_validate(data)
 
 
 def _named(docs: dict[str, DocInfo], wanted: str) -> str | None:
