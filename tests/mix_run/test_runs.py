@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
-from torus_mcp.mix.runs import RunNotFoundError, RunRecord, RunStore
+from torus_mcp.mix.runs import RunNotFoundError, RunRecord, RunStore, default_state_dir
 
 
 def _record(store: RunStore, run_id: str) -> RunRecord:
@@ -68,3 +69,21 @@ def test_unknown_run_id_says_what_is_kept(tmp_path: Path) -> None:
         store.read_log("20250101T120000123456-abcdef")
     with pytest.raises(ValueError, match="offset must be"):
         store.read_log("20250101T120000123456-abcdef", -1)
+
+
+def test_a_read_only_project_keeps_its_runs_in_the_user_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "checkout"
+    project.mkdir()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert default_state_dir(project) == project / ".torus-mcp"
+    project.chmod(0o555)
+    try:
+        if os.access(project, os.W_OK):
+            pytest.skip("running as a user who can write anywhere (root)")
+        state = default_state_dir(project)
+        assert state.is_relative_to(tmp_path / "cache" / "torus-mcp" / "projects")
+        assert state == default_state_dir(project)  # stable, so other processes find the same lock
+    finally:
+        project.chmod(0o755)

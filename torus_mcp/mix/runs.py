@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import os
 import re
 import secrets
@@ -56,7 +57,15 @@ class LogChunk(BaseModel):
 
 
 def default_state_dir(root: Path) -> Path:
-    return Path(root) / STATE_DIR_NAME
+    """`<root>/.torus-mcp`, or a per-project directory in the user's cache when the project
+    cannot be written to (a read-only checkout still gets run logs and the cross-process lock)."""
+    root = Path(root)
+    state = root / STATE_DIR_NAME
+    if os.access(state if state.is_dir() else root, os.W_OK):
+        return state
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    digest = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+    return Path(base) / "torus-mcp" / "projects" / f"{root.name}-{digest}"
 
 
 class RunStore:

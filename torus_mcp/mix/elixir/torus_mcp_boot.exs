@@ -21,7 +21,7 @@ loaded_from_cache =
       end)
     )
 
-unless loaded_from_cache do
+if not loaded_from_cache do
   # Some cached modules may have loaded before one failed; redefining them must not print a
   # warning into the output being parsed, nor change the option for the project's own compile.
   previous = Code.get_compiler_option(:ignore_module_conflict)
