@@ -145,7 +145,11 @@ class RunCoordinator:
         execute: Callable[[Listener], Awaitable[T]],
         on_progress: Listener | None = None,
     ) -> T:
-        """Await `execute(emit)` for `key`, or join the pending execution of the same key."""
+        """Await `execute(emit)` for `key`, or join the pending execution of the same key.
+
+        A caller that cancels leaves at once, except the first one, whose task hosts the run: it
+        stays until the run ends when others still wait on it (they need its result).
+        """
         shared = self._active.get(key)
         if shared is not None:
             await self._wait(shared, on_progress)
