@@ -638,6 +638,18 @@ def test_odd_yaml_never_raises(text):
     assert all(f.rule in (PARSE_RULE, YAML_RULE) for f in result.findings)
 
 
+def test_yaml_criterion_with_a_foreign_id_is_read_as_unnumbered():
+    result = yml(
+        "requirements:\n- id: FR-1\n  acceptance_criteria:\n  - id: SC-1\n    title: Works.\n"
+        "    proofs:\n    - type: test\n"
+    )
+    assert criteria(result) == [(None, ["FR-1"], False)]
+    lines = {f.line: f.message for f in result.findings}
+    assert "'SC-1' is not an AC id" in lines[4]
+    assert "no 'ref'" in lines[7]
+    assert "has no title" in lines[2]
+
+
 def test_duplicate_yaml_key_is_reported_and_last_wins():
     result = yml("requirements:\n- id: FR-001\n  title: first\n  title: second\n")
     assert result.requirements[0].title == "second"
