@@ -1,0 +1,233 @@
+"""Requirement tracing: FR -> acceptance criteria -> FDD sections -> plan tasks -> tests.
+
+Tests point back to acceptance criteria with ExUnit tags (`@tag ac: "AC-005"`, `@moduletag fr:
+"FR-001"`), comments (`# @ac "AC-005"`) or ids in test and describe names; requirements.yml
+`proofs` count as traces too. The matrix lists every gap it sees instead of stopping at the first.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from torus_mcp.specs.requirements import normalize_id
+from torus_mcp.specs.sections import Section
+
+ID_PATTERN = re.compile(r"(?<![A-Za-z0-9])(?:FR|NFR|AC)-?\d+[a-z]?(?![A-Za-z0-9])")
+# Lines of a test file where an id is a deliberate reference, not a coincidence.
+_REFERENCE_CONTEXT = re.compile(
+    r"@(?:module)?tag\b|#\s*@(?:ac|fr|nfr|requirement)\b|^\s*(?:test|describe|property)\s+\"", re.IGNORECASE
+)
+TEST_FILE_SUFFIXES = (".exs", ".ex")
+MAX_TEST_FILE_BYTES = 1024 * 1024
+
+
+class TestRef(BaseModel):
+    file: str  # relative to the project root
+    line: int
+    kind: Literal["tag", "comment", "test name"]
+
+
+class AcceptanceTrace(BaseModel):
+    id: str | None
+    text: str
+    cites: list[str]
+    fdd_sections: list[str]
+    plan_tasks: list[str]
+    tests: list[TestRef]
+    proofs: list[str]
+    covered: bool = Field(description="True when a test references it or requirements.yml records a proof")
+
+
+class RequirementTrace(BaseModel):
+    id: str
+    title: str
+    acceptance: list[AcceptanceTrace]
+    fdd_sections: list[str]
+    plan_tasks: list[str]
+    tests: list[TestRef]
+
+
+class TraceMatrix(BaseModel):
+    feature: str
+    phase: str | None
+    requirements: list[RequirementTrace]
+    unlinked_acceptance: list[AcceptanceTrace] = Field(description="Acceptance criteria citing no known FR")
+    gaps: list[str]
+    acceptance_total: int
+    acceptance_covered: int
+    notes: list[str]
+
+
+def scan_test_references(root: Path) -> dict[str, list[TestRef]]:
+    """Every FR/AC id referenced from the project's tests (test/ and apps/*/test/), by normalized id."""
+    found: dict[str, list[TestRef]] = {}
+    test_dirs = [root / "test", *sorted((root / "apps").glob("*/test"))]
+    for test_dir in test_dirs:
+        if not test_dir.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(test_dir):
+            dirnames[:] = [d for d in dirnames if not d.startswith((".", "_build"))]
+            for name in filenames:
+                if name.endswith(TEST_FILE_SUFFIXES):
+                    _scan_file(Path(dirpath) / name, root, found)
+    return found
+
+
+def _scan_file(path: Path, root: Path, found: dict[str, list[TestRef]]) -> None:
+    try:
+        if path.stat().st_size > MAX_TEST_FILE_BYTES:
+            return
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return
+    if not ID_PATTERN.search(text):
+        return
+    rel = path.relative_to(root).as_posix()
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not ID_PATTERN.search(line):
+            continue
+        context = _REFERENCE_CONTEXT.search(line)
+        if not context:
+            continue
+        token = context.group(0).lower()
+        kind: Literal["tag", "comment", "test name"] = (
+            "tag" if "tag" in token else "comment" if token.lstrip().startswith("#") else "test name"
+        )
+        for match in ID_PATTERN.finditer(line):
+            refs = found.setdefault(normalize_id(match.group(0)), [])
+            ref = TestRef(file=rel, line=number, kind=kind)
+            if ref not in refs:
+                refs.append(ref)
+
+
+def _section_label(section: Section) -> str:
+    number = f"{section.number} " if section.number else ""
+    return f"{number}{section.title} (line {section.line})"
+
+
+def _fdd_citations(fdd_text: str | None, sections: list[Section]) -> dict[str, list[str]]:
+    """Normalized id -> labels of the FDD sections whose own lines mention it."""
+    cites: dict[str, list[str]] = {}
+    if not fdd_text:
+        return cites
+    for number, line in enumerate(fdd_text.splitlines(), start=1):
+        ids = ID_PATTERN.findall(line)
+        if not ids:
+            continue
+        owner = None
+        for section in sections:
+            if section.line <= number <= section.end_line:
+                owner = section  # document order: the last match is the innermost section
+        label = _section_label(owner) if owner else f"line {number}"
+        for raw in ids:
+            labels = cites.setdefault(normalize_id(raw), [])
+            if label not in labels:
+                labels.append(label)
+    return cites
+
+
+def build_trace(pack, root: Path, phase: str | None = None) -> TraceMatrix:
+    """The traceability matrix of a loaded SpecPack; `phase` narrows it to what that phase's tasks cite."""
+    from torus_mcp.specs.plan import find_phase
+
+    reqs = pack.requirements
+    tests = scan_test_references(root)
+    fdd = _fdd_citations(pack.texts.get("fdd.md"), pack.fdd_sections)
+    tasks: dict[str, list[str]] = {}
+    for ph in pack.plan.phases if pack.plan else []:
+        for task in ph.tasks:
+            label = f"{ph.label} task {task.index}: {task.text[:80]}"
+            for raw in task.ids:
+                tasks.setdefault(normalize_id(raw), []).append(label)
+
+    notes: list[str] = []
+    wanted: set[str] | None = None
+    phase_label = None
+    if phase is not None:
+        if pack.plan is None:
+            raise ValueError(f"{pack.feature} has no plan.md, so it has no phase {phase!r}.")
+        chosen = find_phase(pack.plan, phase)
+        phase_label = chosen.label
+        wanted = {normalize_id(i) for t in chosen.tasks for i in t.ids}
+        if not wanted:
+            notes.append(
+                f"{chosen.label}'s tasks cite no FR/AC ids, so nothing can be narrowed to it; "
+                "trace without a phase, or cite the ids in the tasks."
+            )
+
+    def ac_trace(ac) -> AcceptanceTrace:
+        key = normalize_id(ac.id) if ac.id else None
+        refs = tests.get(key, []) if key else []
+        proofs = [p.ref for p in ac.proofs]
+        return AcceptanceTrace(
+            id=ac.id,
+            text=ac.text[:300],
+            cites=ac.cites,
+            fdd_sections=fdd.get(key, []) if key else [],
+            plan_tasks=tasks.get(key, []) if key else [],
+            tests=refs,
+            proofs=proofs,
+            covered=bool(refs or proofs),
+        )
+
+    known = {normalize_id(r.id): r for r in reqs.requirements}
+    by_fr: dict[str, list] = {k: [] for k in known}
+    unlinked = []
+    for ac in reqs.acceptance_criteria:
+        cited = [normalize_id(c) for c in ac.cites if normalize_id(c) in known]
+        for fr in cited:
+            by_fr[fr].append(ac)
+        if not cited:
+            unlinked.append(ac)
+
+    rows: list[RequirementTrace] = []
+    gaps: list[str] = []
+    for key, req in known.items():
+        acs = by_fr[key]
+        if wanted is not None:
+            direct = key in wanted
+            acs = [a for a in acs if direct or (a.id and normalize_id(a.id) in wanted)]
+            if not direct and not acs:
+                continue
+        row = RequirementTrace(
+            id=req.id,
+            title=req.title[:300],
+            acceptance=[ac_trace(a) for a in acs],
+            fdd_sections=fdd.get(key, []),
+            plan_tasks=tasks.get(key, []),
+            tests=tests.get(key, []),
+        )
+        rows.append(row)
+        if not by_fr[key]:
+            gaps.append(f"{req.id} has no acceptance criterion.")
+        if (
+            "fdd.md" in pack.texts
+            and not row.fdd_sections
+            and not any(a.fdd_sections for a in row.acceptance)
+        ):
+            gaps.append(f"{req.id} is not cited by any FDD section.")
+        for ac in row.acceptance:
+            if not ac.covered:
+                gaps.append(
+                    f"{ac.id or 'an unnumbered criterion'} ({req.id}) has no test reference or proof."
+                )
+    unlinked_traces = [ac_trace(a) for a in unlinked] if wanted is None else []
+    for ac in unlinked_traces:
+        gaps.append(f"{ac.id or 'an unnumbered criterion'} cites no known FR.")
+    # An AC citing two FRs shows under both; count it once.
+    all_acs = list({(a.id or a.text): a for r in rows for a in r.acceptance}.values()) + unlinked_traces
+    return TraceMatrix(
+        feature=pack.feature,
+        phase=phase_label,
+        requirements=rows,
+        unlinked_acceptance=unlinked_traces,
+        gaps=list(dict.fromkeys(gaps)),
+        acceptance_total=len(all_acs),
+        acceptance_covered=sum(a.covered for a in all_acs),
+        notes=notes,
+    )
