@@ -30,9 +30,10 @@ class FeatureSummary(BaseModel):
 
 def feature_title(feature: FeatureRef) -> str:
     """The first `# ` heading of the PRD (or another core doc), else the slug."""
+    present = feature.docs()  # only documents that stay inside the spec tree
     for doc in CORE_DOCS:
         path = feature.path / doc
-        if not path.is_file():
+        if doc not in present or not path.is_file():
             continue
         try:
             with path.open("r", encoding="utf-8", errors="replace") as handle:

@@ -105,3 +105,20 @@ async def test_new_documents_appear_in_the_list(connect, project: Path) -> None:
     assert after - before == {
         f"torus://features/grade-sync/{d}" for d in ("prd.md", "fdd.md", "plan.md", "requirements.yml")
     }
+
+
+async def test_symlinked_prd_outside_the_tree_does_not_leak_its_title(
+    connect, project: Path, tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret.md"
+    secret.write_text("# TOP SECRET TITLE\n")
+    pack = project / "docs/features/leaky"
+    pack.mkdir()
+    (pack / "prd.md").symlink_to(secret)
+    async with connect(project) as client:
+        listing = await call_ok(client, "list_features")
+        index = (await client.read_resource("torus://features")).contents[0].text
+        titles = [r.title or "" for r in (await client.list_resources()).resources]
+    leaky = next(f for f in listing["features"] if f["id"] == "leaky")
+    assert leaky["title"] == "leaky" and leaky["docs"] == []
+    assert "TOP SECRET" not in index and not any("TOP SECRET" in t for t in titles)
