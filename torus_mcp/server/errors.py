@@ -22,6 +22,7 @@ from torus_mcp.workspace import DocNotFound, FeatureNotFound, WorkspaceError
 
 def _domain_errors() -> tuple[type[Exception], ...]:
     # The spec parsers' lookup errors are imported lazily with the parsers themselves.
+    from torus_mcp.specs.gates import StageError
     from torus_mcp.specs.plan import PhaseLookupError
     from torus_mcp.specs.requirements_edit import RequirementEditError
     from torus_mcp.specs.sections import SectionLookupError
@@ -34,6 +35,7 @@ def _domain_errors() -> tuple[type[Exception], ...]:
         SectionLookupError,
         PhaseLookupError,
         RequirementEditError,
+        StageError,
     )
 
 

@@ -46,7 +46,11 @@ def _messages(rendered: RenderedPrompt) -> list[UserMessage]:
 def register_prompts(server: MCPServer, state: ServerState) -> None:
     def render(name: str, feature: str, **kwargs: str | None) -> RenderedPrompt:
         ws = state.workspace()
-        return render_persona(ws, name, ws.resolve_feature(feature), **kwargs)
+        from torus_mcp.server.gate_tools import gate_summary_for
+
+        return render_persona(
+            ws, name, ws.resolve_feature(feature), gate_summary=gate_summary_for(ws), **kwargs
+        )
 
     @server.prompt(
         name="analyze", title="Torus: analyze (prd.md)", description=PERSONA_DESCRIPTIONS["analyze"]

@@ -1,0 +1,258 @@
+"""Tools for where a feature stands: gates, requirement tracing, plan progress, and recording progress."""
+
+import json
+from typing import Annotated, Literal
+
+from mcp.server.mcpserver import Context, MCPServer
+from mcp_types import ToolAnnotations
+from pydantic import BaseModel, Field
+
+from torus_mcp.documents import VersionConflict, read_document, write_document
+from torus_mcp.personas import doc_uri
+from torus_mcp.server.doc_tools import READ_ONLY, FeatureArg
+from torus_mcp.server.errors import resource_errors, tool_errors
+from torus_mcp.server.protocol import announce_changes
+from torus_mcp.server.state import ServerState
+from torus_mcp.specs.gates import GateReport
+from torus_mcp.specs.progress import PlanStatus, TaskStatus
+from torus_mcp.specs.trace import TraceMatrix
+from torus_mcp.workspace import FeatureRef, Workspace, WorkspaceError
+
+StageArg = Annotated[
+    Literal["prd", "fdd", "plan", "developing", "done"] | None,
+    Field(description="Evaluate the gates up to this stage only (default: all)"),
+]
+PhaseArg = Annotated[
+    str, Field(description="Phase number as plan_status shows it, e.g. 2 (or 'Phase 2', or its name)")
+]
+VersionArg = Annotated[
+    str | None,
+    Field(description="Optional: the version you read; if the file changed since, nothing is written"),
+]
+EDIT = ToolAnnotations(destructive_hint=False, idempotent_hint=True, open_world_hint=False)
+
+
+class TaskUpdate(BaseModel):
+    feature: str
+    phase: str
+    task: TaskStatus
+    changed: bool
+    phase_done: int
+    phase_total: int
+    version: str
+    previous_version: str
+
+
+class RequirementUpdate(BaseModel):
+    feature: str
+    doc: str
+    id: str
+    previous_status: str | None
+    status: str | None
+    proof_added: bool
+    proofs: int
+    copies: int = Field(description="Entries with this id in the file; all are updated alike")
+    version: str
+    previous_version: str
+
+
+def load_feature_pack(ws: Workspace, feature: str):
+    from torus_mcp.specs.pack import load_pack
+
+    ref = ws.resolve_feature(feature)
+    return ref, load_pack(ref.path, ref.id)
+
+
+def gate_report(ws: Workspace, ref: FeatureRef, stage: str | None = None) -> GateReport:
+    from torus_mcp.specs.gates import check_gates, gates_config
+    from torus_mcp.specs.pack import load_pack
+
+    return check_gates(load_pack(ref.path, ref.id), stage, gates_config(ws.config))
+
+
+def gate_summary_for(ws: Workspace):
+    """The gate summary the architect, plan and develop prompts open with."""
+    from torus_mcp.specs.gates import summarize_gate
+
+    def summary(ref: FeatureRef, persona: str) -> str | None:
+        if persona == "analyze":
+            return None
+        return summarize_gate(gate_report(ws, ref), persona)
+
+    return summary
+
+
+def register_gate_tools(server: MCPServer, state: ServerState) -> None:
+    @server.tool(annotations=READ_ONLY)
+    def check_gates(feature: FeatureArg, stage: StageArg = None) -> GateReport:
+        """Check the Torus workflow gates of a feature from its documents: prd (analyze), fdd (architect),
+        plan (planner), then developing / done from the plan's ticked tasks.
+
+        Returns the stage reached, pass/fail per gate, and every finding with its rule id, severity,
+        document, line, message and a concrete fix. Only errors block a gate; warnings are advice.
+        Run it before handing a document to the next persona, and after finishing a phase.
+        """
+        with tool_errors():
+            ws = state.workspace()
+            return gate_report(ws, ws.resolve_feature(feature), stage)
+
+    @server.tool(annotations=READ_ONLY)
+    def trace_requirements(
+        feature: FeatureArg,
+        phase: Annotated[
+            str | None, Field(description="Narrow to the FR/ACs this phase's tasks cite, e.g. 2")
+        ] = None,
+    ) -> TraceMatrix:
+        """Trace each requirement: FR -> acceptance criteria -> FDD sections citing them -> plan tasks
+        citing them -> tests referencing them (ExUnit `@tag ac: "AC-001"`, `# @ac "AC-001"` comments, ids in
+        test names) and requirements.yml proofs, with the gaps listed. With a phase, shows which acceptance
+        criteria of that phase still lack a test."""
+        from torus_mcp.specs.trace import build_trace
+
+        with tool_errors():
+            ws = state.workspace()
+            _, pack = load_feature_pack(ws, feature)
+            return build_trace(pack, ws.root, phase)
+
+    @server.tool(annotations=READ_ONLY)
+    def plan_status(feature: FeatureArg) -> PlanStatus:
+        """Progress of a feature's plan.md: each phase with its tasks (numbered as update_task takes them),
+        done/total, and the next phase with an open task."""
+        from torus_mcp.specs.plan import parse_plan
+        from torus_mcp.specs.progress import plan_status as status_of
+
+        with tool_errors():
+            ws = state.workspace()
+            ref = ws.resolve_feature(feature)
+            path = ws.doc_path(ref, "plan.md", must_exist=True)
+            return status_of(ref.id, parse_plan(read_document(path, f"{ref.rel_path}/plan.md").text))
+
+    @server.tool(annotations=EDIT)
+    async def update_task(
+        feature: FeatureArg,
+        phase: PhaseArg,
+        task: Annotated[
+            str,
+            Field(
+                description="The task: its number within the phase (as plan_status shows) or unique words of its text"
+            ),
+        ],
+        ctx: Context,
+        done: Annotated[bool, Field(description="true to tick the checkbox, false to untick it")] = True,
+        expected_version: VersionArg = None,
+    ) -> TaskUpdate:
+        """Tick (or untick) one task checkbox in plan.md; nothing else in the file changes."""
+        from torus_mcp.specs.plan import find_phase, find_task, parse_plan, set_task_done
+
+        with tool_errors():
+            ws = state.workspace()
+            ref = ws.resolve_feature(feature)
+            path = ws.doc_path(ref, "plan.md", must_exist=True)
+            label = f"{ref.rel_path}/plan.md"
+            current = read_document(path, label)
+            if expected_version and expected_version != current.version:
+                raise VersionConflict(label, expected_version, current.version)
+            chosen = find_phase(parse_plan(current.text), phase)
+            target = find_task(chosen, task)
+            new_text = set_task_done(current.text, target, done)
+            changed = new_text != current.text
+            version = current.version
+            if changed:
+                version = write_document(path, new_text, current.version, label).version
+            after = find_phase(
+                parse_plan(new_text), str(chosen.number) if chosen.number is not None else phase
+            )
+            updated = next(t for t in after.tasks if t.index == target.index)
+        if changed:
+            await announce_changes(ctx, state, [doc_uri(ref.id, "plan.md")], list_changed=False)
+        return TaskUpdate(
+            feature=ref.id,
+            phase=after.label,
+            task=TaskStatus(**updated.model_dump(include=set(TaskStatus.model_fields))),
+            changed=changed,
+            phase_done=after.done,
+            phase_total=after.total,
+            version=version,
+            previous_version=current.version,
+        )
+
+    @server.tool(annotations=EDIT)
+    async def update_requirement(
+        feature: FeatureArg,
+        id: Annotated[str, Field(description="The FR or AC id, e.g. AC-003 or FR-001")],
+        ctx: Context,
+        status: Annotated[
+            Literal["proposed", "verified_fdd", "verified_plan", "verified"] | None,
+            Field(description="New status (order: proposed < verified_fdd < verified_plan < verified)"),
+        ] = None,
+        proof: Annotated[
+            str | None, Field(description="A proof to append, e.g. a test path test/oli/foo_test.exs:42")
+        ] = None,
+        proof_type: Annotated[str, Field(description="Kind of proof, e.g. test, manual, telemetry")] = "test",
+        expected_version: VersionArg = None,
+    ) -> RequirementUpdate:
+        """Set an FR/AC status and/or append a proof in the pack's requirements.yml, keeping the rest of the
+        file (comments, order, quoting) exactly as it was. An AC listed twice in the file is updated in
+        both places."""
+        from torus_mcp.specs.requirements_edit import RequirementEditError, find_entries, update_requirement
+
+        with tool_errors():
+            ws = state.workspace()
+            ref = ws.resolve_feature(feature)
+            candidates = [
+                d for d in ref.docs() if d.startswith("requirements") and d.endswith((".yml", ".yaml"))
+            ]
+            if not candidates:
+                raise WorkspaceError(
+                    f"{ref.id} has no requirements.yml; create it from torus://templates/requirements.yml with write_doc."
+                )
+            candidates.sort(key=lambda d: d != "requirements.yml")
+            for doc in candidates:
+                path = ws.doc_path(ref, doc, must_exist=True)
+                label = f"{ref.rel_path}/{doc}"
+                current = read_document(path, label)
+                try:
+                    if find_entries(current.text, id):
+                        break
+                except RequirementEditError:
+                    continue
+            else:
+                doc = candidates[0]
+                path = ws.doc_path(ref, doc, must_exist=True)
+                label = f"{ref.rel_path}/{doc}"
+                current = read_document(path, label)
+            if expected_version and expected_version != current.version:
+                raise VersionConflict(label, expected_version, current.version)
+            new_text, edit = update_requirement(
+                current.text, id, status=status, proof=(proof_type, proof) if proof else None
+            )
+            version = current.version
+            if new_text != current.text:
+                version = write_document(path, new_text, current.version, label).version
+        if version != current.version:
+            await announce_changes(ctx, state, [doc_uri(ref.id, doc)], list_changed=False)
+        return RequirementUpdate(
+            feature=ref.id,
+            doc=doc,
+            id=edit.id,
+            previous_status=edit.previous_status,
+            status=edit.status,
+            proof_added=edit.proof_added,
+            proofs=edit.proofs,
+            copies=edit.copies,
+            version=version,
+            previous_version=current.version,
+        )
+
+    @server.resource(
+        "torus://features/{+feature}/status",
+        name="feature-status",
+        title="Feature gate report",
+        description="The feature's gate report as JSON: stage reached, per-gate pass/fail, findings",
+        mime_type="application/json",
+    )
+    def feature_status(feature: str) -> str:
+        with resource_errors():
+            ws = state.workspace()
+            report = gate_report(ws, ws.resolve_feature(feature))
+            return json.dumps(report.model_dump(mode="json"), indent=2)
