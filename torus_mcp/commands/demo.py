@@ -177,4 +177,66 @@ async def show_resource(demo: Demo) -> None:
     demo.say(", ".join(f"{f['id']} [{', '.join(f['docs'])}]" for f in index["features"]))
 
 
-STEPS = [show_workspace, show_catalog, show_develop_prompt, show_read_and_edit, show_resource]
+async def show_gates_and_progress(demo: Demo) -> None:
+    demo.step("check_gates: where each feature stands, and why")
+    for feature in (FEATURE, "bulk-tagging"):
+        report = await demo.tool("check_gates", feature=feature)
+        if not report:
+            demo.failures += 1
+            continue
+        gates = ", ".join(f"{g['gate']} {'passes' if g['passed'] else 'fails'}" for g in report["gates"])
+        demo.say(f"{report['feature']}: stage {report['stage']} ({gates})")
+        for finding in [f for f in report["findings"] if f["severity"] == "error"][:2]:
+            demo.say(f"{finding['rule']} {finding['document']}: {finding['message']}", indent=6)
+            demo.say(f"fix: {finding['fix']}", indent=8)
+    demo.step(f"trace_requirements for phase {PHASE}: which acceptance criteria still lack a test")
+    trace = await demo.tool("trace_requirements", feature=FEATURE, phase=PHASE)
+    if trace:
+        for row in trace["requirements"]:
+            acs = ", ".join(
+                f"{a['id']} {'covered' if a['covered'] else 'NO TEST'}" for a in row["acceptance"]
+            )
+            demo.say(f"{row['id']} -> {acs}")
+    demo.step(f"update_task: tick task 2 of phase {PHASE}, then plan_status")
+    ticked = await demo.tool("update_task", feature=FEATURE, phase=PHASE, task="2")
+    if ticked:
+        demo.say(
+            f"ticked {ticked['task']['text'][:70]!r}: phase {PHASE} now {ticked['phase_done']}/{ticked['phase_total']}"
+        )
+    status = await demo.tool("plan_status", feature=FEATURE)
+    if status:
+        for phase in status["phases"]:
+            demo.say(f"{phase['heading'].lstrip('#').strip()}: {phase['done']}/{phase['total']} tasks")
+
+
+async def show_mix(demo: Demo) -> None:
+    demo.step("mix_compile (warnings_as_errors, as Torus CI) and mix_test, parsed")
+    if shutil.which("mix") is None:
+        demo.say("skipped: mix not found (install Elixir, e.g. apt-get install elixir)")
+        return
+    compiled = await demo.tool("mix_compile", warnings_as_errors=True)
+    if not compiled:
+        demo.failures += 1
+        return
+    counts = compiled["diagnostics"]
+    demo.say(f"exit {compiled['exit_code']}: {counts['errors']} errors, {counts['warnings']} warnings")
+    for diag in counts["shown"]:
+        demo.say(f"{diag['file']}:{diag['line']}: {diag['severity']}: {diag['message'][:90]}", indent=6)
+    demo.say(f"full log: {compiled['log_uri']}")
+    tested = await demo.tool("mix_test")
+    if tested and tested.get("tests"):
+        summary = tested["tests"]
+        demo.say(
+            f"mix test: {summary['tests']} tests, {summary['failures']} failures (seed {tested['seed']})"
+        )
+
+
+STEPS = [
+    show_workspace,
+    show_catalog,
+    show_develop_prompt,
+    show_read_and_edit,
+    show_gates_and_progress,
+    show_mix,
+    show_resource,
+]

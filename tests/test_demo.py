@@ -1,0 +1,51 @@
+"""`torus-mcp demo`, run as a user runs it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run_demo(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    script = Path(sys.executable).parent / "torus-mcp"
+    return subprocess.run(
+        [str(script), "demo"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=300,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_demo_runs_every_step_end_to_end(tmp_path: Path) -> None:
+    if shutil.which("mix") is None and os.environ.get("CI"):
+        pytest.fail("mix is required in CI (apt-get install elixir)")
+    result = run_demo(dict(os.environ), tmp_path)
+    out = result.stdout
+    assert result.returncode == 0, out + result.stderr
+    # The develop prompt's phase text for the example feature.
+    assert "## Phase 2: Preview Links" in out and "Goal: Authors share a signed, expiring link" in out
+    assert "edited section 'Open Questions & Assumptions'" in out
+    assert "refused: " in out and "version conflict" in out
+    assert "canvas-preview: stage developing" in out and "authoring/bulk-tagging: stage fdd" in out
+    assert "Phase 2: Preview Links: 2/4 tasks" in out
+    if shutil.which("mix"):
+        assert 'lib/torus_example/canvas_preview.ex:19: warning: variable "started_at" is unused' in out
+        assert "mix test: 4 tests, 0 failures" in out
+    assert out.rstrip().endswith("Done: every step ran against a real server over stdio.")
+
+
+def test_demo_without_mix_says_skipped(tmp_path: Path) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    env = {**os.environ, "PATH": str(bin_dir)}
+    result = run_demo(env, tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "skipped: mix not found" in result.stdout
