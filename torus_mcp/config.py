@@ -6,15 +6,19 @@ The file is optional and lives at the project root. Its schema (all keys optiona
     dirs = ["docs/features"]          # where `<slug>/` packs live; the first is where new packs go
     exec_plans = true                 # also find packs under docs/exec-plans/{current,archive}/...
 
-    [gates]
-    disabled = ["PLAN-COVERS-FR"]     # rule ids to skip
+    [gates]                           # read by torus_mcp.specs.gates (its docstring lists every rule)
+    disabled = ["PLAN-COVERS-FR"]     # rule ids to skip (case-insensitive; *-DOC rules cannot be)
     [gates.severity]
-    "PRD-AC-GWT" = "error"            # override a rule's severity: "error" | "warning"
+    "PRD-AC-GWT" = "error"            # "error" blocks the gate, "warning" only reports
 
-    [mix]
-    env_allowlist = ["MIX_ENV"]       # extra environment variables mix tools may set
+    [mix]                             # read by torus_mcp.mix.settings
+    env_allowlist = ["DB_HOST"]       # added to the default allowlist (MIX_ENV, ...)
     compile_timeout = 300             # seconds
     test_timeout = 600                # seconds
+    format_timeout = 120              # seconds
+    max_output_mb = 20                # output kept in memory per run; the full log is on disk
+
+An unknown key or rule id is an error naming the known ones. The README carries the same schema.
 
 Unknown sections are kept as raw dictionaries so later features can read their own part without
 this module having to know them first.
