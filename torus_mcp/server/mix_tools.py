@@ -44,7 +44,7 @@ def _tool_result(run, limit: int) -> MixToolResult:
     return MixToolResult(
         **digest.model_dump(),
         run_id=run.run_id,
-        source=getattr(run, "source", None),
+        source=run.structured_source,
         fallback_reason=run.fallback_reason,
     )
 
