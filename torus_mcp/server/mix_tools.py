@@ -1,8 +1,11 @@
 """mix compile / test / format as tools: parsed, token-budgeted results, progress, full logs as resources."""
 
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Annotated
 
 from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import ToolAnnotations
 from pydantic import Field
 
@@ -54,6 +57,29 @@ def _progress(ctx: Context):
         await ctx.report_progress(event.progress, event.total, event.message)
 
     return report
+
+
+def _check_selection(
+    root: Path,
+    paths: Sequence[str],
+    only: Sequence[str],
+    exclude: Sequence[str],
+    seed: int | None,
+    max_failures: int | None,
+) -> None:
+    """Refuse a path, tag or number mix would misread before anything runs.
+
+    The domain check raises a plain ValueError, which the tool layer would otherwise turn into an
+    unexplained internal error.
+    """
+    from torus_mcp.mix.operations import test_arguments
+
+    try:
+        test_arguments(
+            Path(root).resolve(), paths, only=only, exclude=exclude, seed=seed, max_failures=max_failures
+        )
+    except ValueError as exc:
+        raise ToolError(str(exc)) from exc
 
 
 def _mix_errors():
@@ -129,8 +155,10 @@ def register_mix_tools(server: MCPServer, state: ServerState) -> None:
         from torus_mcp.mix.operations import test_project
 
         with tool_errors(*_mix_errors()):
+            root = state.workspace().root
+            _check_selection(root, paths or (), only or (), exclude or (), seed, max_failures)
             run = await test_project(
-                state.workspace().root,
+                root,
                 paths=paths or (),
                 failed_only=failed_only,
                 stale=stale,
