@@ -192,6 +192,7 @@ class Workspace:
         self.root = choice.root
         self.config = config if config is not None else load_project_config(self.root)
         _check_spec_dirs(self.config)
+        self._roots: list[Path] | None = None
 
     # -- spec trees -----------------------------------------------------------------------------
 
@@ -208,7 +209,12 @@ class Workspace:
         return trees
 
     def _tree_roots(self) -> list[Path]:
-        return [(self.root / t.path).resolve() for t in self.spec_trees()]
+        # Resolved once per Workspace (the server keeps one while .torus-mcp.toml is unchanged). A tree
+        # directory that is created or re-pointed later can only make containment checks refuse, never
+        # admit a path outside the tree.
+        if self._roots is None:
+            self._roots = [(self.root / t.path).resolve() for t in self.spec_trees()]
+        return self._roots
 
     def is_inside_spec_tree(self, path: Path) -> bool:
         resolved = path.resolve()
@@ -281,13 +287,11 @@ class Workspace:
         if "\x00" in name:
             raise WorkspaceError("feature name contains a NUL byte; pass a slug such as canvas-preview.")
         _refuse_absolute(name)
-        features = self.discover()
         if name.startswith(("docs/", "./docs/")) or name.count("/") > 1:
-            return self._resolve_by_path(name, features)
-        validate_feature_id(name)
-        matches = [f for f in features if f.id == name]
-        if not matches and "/" not in name:
-            matches = [f for f in features if f.slug == name]
+            return self._resolve_by_path(name, self.discover())
+        segments = validate_feature_id(name)
+        # Look only where this id can live instead of listing every pack: a Torus checkout has many.
+        matches = self._packs_named(segments)
         if len(matches) == 1:
             return matches[0]
         if matches:
@@ -296,7 +300,31 @@ class Workspace:
                 f"feature {name!r} is ambiguous: {len(matches)} packs match ({listing}). "
                 "Pass the pack's path relative to the project root to choose one."
             )
-        raise FeatureNotFound(self._not_found_message(name, features))
+        raise FeatureNotFound(self._not_found_message(name, self.discover()))
+
+    def _packs_named(self, segments: list[str]) -> list[FeatureRef]:
+        """Packs whose id is these segments; for a plain slug with none, epic packs with that slug."""
+        tree_roots = tuple(self._tree_roots())
+        by_id: list[FeatureRef] = []
+        by_slug: list[FeatureRef] = []
+        for tree in self.spec_trees():
+            if not tree.exists:
+                continue
+            base = self.root / tree.path
+            if tree.layout == "exec-plans epics":
+                if len(segments) == 2:
+                    candidate = base / segments[0] / segments[1]
+                    if candidate.is_dir():
+                        by_id.extend(self._ref(candidate, tree.path, tree_roots, epic=segments[0]))
+                else:
+                    for epic in _subdirs(base):
+                        candidate = epic / segments[0]
+                        if candidate.is_dir():
+                            by_slug.extend(self._ref(candidate, tree.path, tree_roots, epic=epic.name))
+            elif len(segments) == 1 and (base / segments[0]).is_dir():
+                by_id.extend(self._ref(base / segments[0], tree.path, tree_roots, epic=None))
+        matches = by_id or by_slug
+        return sorted(matches, key=lambda f: (f.id, f.rel_path))
 
     def _resolve_by_path(self, name: str, features: Iterable[FeatureRef]) -> FeatureRef:
         rel = name.removeprefix("./").strip("/")

@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlparse
 
 from mcp_types import ListRootsResult
 
+from torus_mcp.config import CONFIG_FILE_NAME
 from torus_mcp.workspace import RootChoice, Workspace, resolve_root
 
 
@@ -23,6 +24,8 @@ class ServerState:
         self.cwd = cwd or Path.cwd()
         self._choice: RootChoice | None = None
         self.subscribed_uris: set[str] = set()
+        self._workspace: Workspace | None = None
+        self._workspace_key: tuple[object, ...] | None = None
         self._settled = bool(cli_root or os.environ.get("TORUS_ROOT"))
         if self._settled:
             # Fail at start-up, not at the first call, when an explicit root is wrong.
@@ -45,8 +48,22 @@ class ServerState:
         return self._choice
 
     def workspace(self) -> Workspace:
-        # A fresh Workspace per request picks up a changed .torus-mcp.toml without a restart.
-        return Workspace(self.choice())
+        # Kept while the root and .torus-mcp.toml stay the same, so a changed config is picked up
+        # without a restart and an unchanged one costs one stat per request.
+        choice = self.choice()
+        key = (choice.root, _stamp(choice.root / CONFIG_FILE_NAME))
+        if self._workspace is None or self._workspace_key != key:
+            self._workspace = Workspace(choice)
+            self._workspace_key = key
+        return self._workspace
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
 
 
 def _root_path(uri: object) -> Path | None:
