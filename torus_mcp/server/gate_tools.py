@@ -13,7 +13,7 @@ from torus_mcp.server.doc_tools import READ_ONLY, FeatureArg
 from torus_mcp.server.errors import resource_errors, tool_errors
 from torus_mcp.server.protocol import announce_changes
 from torus_mcp.server.state import ServerState
-from torus_mcp.specs.gates import GateReport
+from torus_mcp.specs.gate_report import GateReport
 from torus_mcp.specs.progress import PlanStatus, TaskStatus
 from torus_mcp.specs.trace import TraceMatrix
 from torus_mcp.workspace import FeatureRef, Workspace, WorkspaceError

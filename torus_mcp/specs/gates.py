@@ -68,10 +68,11 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, Field, computed_field
+from pydantic import BaseModel, Field
 
 from torus_mcp.config import ConfigError
 from torus_mcp.specs.findings import Finding
+from torus_mcp.specs.gate_report import STAGES, GateReport, GateResult, Stage
 from torus_mcp.specs.rules_base import GATE_DOCS, GATES, GateName, PackView, Rule, RuleSpec, gate_documents
 from torus_mcp.specs.rules_docs import DOCUMENT_CONTENT_RULES, DOCUMENT_PRESENT, blocks_gate
 from torus_mcp.specs.rules_plan import PLAN_RULES
@@ -97,8 +98,6 @@ __all__ = [
     "summarize_gate",
 ]
 
-Stage = Literal["none", "prd", "fdd", "plan", "developing", "done"]
-STAGES: tuple[Stage, ...] = ("none", "prd", "fdd", "plan", "developing", "done")
 TARGETS: tuple[Stage, ...] = STAGES[1:]
 """Stages a check can be asked to reach (``none`` is reached by every feature)."""
 
@@ -189,45 +188,6 @@ def _known_rule(raw: object, where: str, key: str) -> str:
 
 # ---------------------------------------------------------------------------------------------
 # The report
-
-
-class GateResult(BaseModel):
-    """One gate's outcome."""
-
-    gate: str
-    passed: bool
-    errors: int
-    warnings: int
-
-
-class GateReport(BaseModel):
-    """Where a feature stands and why."""
-
-    feature: str
-    stage: Stage
-    """The last gate passed, in order (capped at ``target`` when one was asked for)."""
-    target: Stage | None
-    """The stage the check was asked to evaluate up to; None means every gate."""
-    gates: list[GateResult]
-    """The gates evaluated, in order prd, fdd, plan."""
-    findings: list[Finding]
-    """Findings of the evaluated gates' rules, in gate order, then the parser's own notes (PARSE-* ids,
-    never blocking)."""
-    tasks_done: int
-    tasks_total: int
-    next_phase: str | None
-    """The first phase with an open task, e.g. "Phase 2: Preview Links"; None when there is none."""
-
-    @computed_field  # type: ignore[prop-decorator]
-    @property
-    def passed(self) -> bool:
-        """Every evaluated gate passes and, with a target of developing or done, that stage is reached."""
-        if not all(gate.passed for gate in self.gates):
-            return False
-        return self.target is None or STAGES.index(self.stage) >= STAGES.index(self.target)
-
-    def gate(self, name: str) -> GateResult | None:
-        return next((g for g in self.gates if g.gate == name), None)
 
 
 # ---------------------------------------------------------------------------------------------

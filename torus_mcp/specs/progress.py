@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel, Field
 
 from torus_mcp.specs.findings import Finding
-from torus_mcp.specs.plan import Plan, next_open_phase
+
+if TYPE_CHECKING:
+    from torus_mcp.specs.plan import Plan
 
 
 class TaskStatus(BaseModel):
@@ -39,6 +43,8 @@ class PlanStatus(BaseModel):
 
 
 def plan_status(feature: str, plan: Plan) -> PlanStatus:
+    from torus_mcp.specs.plan import next_open_phase
+
     phases = [
         PhaseStatus(
             number=p.number,

@@ -10,12 +10,13 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 
-from torus_mcp.specs.requirements import normalize_id
-from torus_mcp.specs.sections import Section
+if TYPE_CHECKING:
+    from torus_mcp.specs.sections import Section
+
 
 ID_PATTERN = re.compile(r"(?<![A-Za-z0-9])(?:FR|NFR|AC)-?\d+[a-z]?(?![A-Za-z0-9])")
 # Lines of a test file where an id is a deliberate reference, not a coincidence.
@@ -65,6 +66,8 @@ class TraceMatrix(BaseModel):
 
 def scan_test_references(root: Path) -> dict[str, list[TestRef]]:
     """Every FR/AC id referenced from the project's tests (test/ and apps/*/test/), by normalized id."""
+    from torus_mcp.specs.requirements import normalize_id
+
     found: dict[str, list[TestRef]] = {}
     test_dirs = [root / "test", *sorted((root / "apps").glob("*/test"))]
     for test_dir in test_dirs:
@@ -74,11 +77,11 @@ def scan_test_references(root: Path) -> dict[str, list[TestRef]]:
             dirnames[:] = [d for d in dirnames if not d.startswith((".", "_build"))]
             for name in filenames:
                 if name.endswith(TEST_FILE_SUFFIXES):
-                    _scan_file(Path(dirpath) / name, root, found)
+                    _scan_file(Path(dirpath) / name, root, found, normalize_id)
     return found
 
 
-def _scan_file(path: Path, root: Path, found: dict[str, list[TestRef]]) -> None:
+def _scan_file(path: Path, root: Path, found: dict[str, list[TestRef]], normalize_id) -> None:
     try:
         if path.stat().st_size > MAX_TEST_FILE_BYTES:
             return
@@ -112,6 +115,8 @@ def _section_label(section: Section) -> str:
 
 def _fdd_citations(fdd_text: str | None, sections: list[Section]) -> dict[str, list[str]]:
     """Normalized id -> labels of the FDD sections whose own lines mention it."""
+    from torus_mcp.specs.requirements import normalize_id
+
     cites: dict[str, list[str]] = {}
     if not fdd_text:
         return cites
@@ -134,6 +139,7 @@ def _fdd_citations(fdd_text: str | None, sections: list[Section]) -> dict[str, l
 def build_trace(pack, root: Path, phase: str | None = None) -> TraceMatrix:
     """The traceability matrix of a loaded SpecPack; `phase` narrows it to what that phase's tasks cite."""
     from torus_mcp.specs.plan import find_phase
+    from torus_mcp.specs.requirements import normalize_id
 
     reqs = pack.requirements
     tests = scan_test_references(root)
