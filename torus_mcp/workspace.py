@@ -197,15 +197,20 @@ class Workspace:
     # -- spec trees -----------------------------------------------------------------------------
 
     def spec_trees(self) -> list[SpecTree]:
-        trees = [
-            SpecTree(path=d.strip("/"), layout="features", exists=(self.root / d).is_dir())
-            for d in self.config.specs.dirs
+        return [
+            tree.model_copy(update={"exists": (self.root / tree.path).is_dir()})
+            for tree in self._tree_layouts()
         ]
+
+    def _tree_layouts(self) -> list[SpecTree]:
+        """The spec trees this project's config names, without touching the disk."""
+        trees = [SpecTree(path=d.strip("/"), layout="features", exists=False) for d in self.config.specs.dirs]
         if self.config.specs.exec_plans:
             for state in EXEC_PLAN_STATES:
                 for layout, sub in (("exec-plans features", "features"), ("exec-plans epics", "epics")):
-                    rel = f"{EXEC_PLANS_DIR}/{state}/{sub}"
-                    trees.append(SpecTree(path=rel, layout=layout, exists=(self.root / rel).is_dir()))
+                    trees.append(
+                        SpecTree(path=f"{EXEC_PLANS_DIR}/{state}/{sub}", layout=layout, exists=False)
+                    )
         return trees
 
     def _tree_roots(self) -> list[Path]:
@@ -213,7 +218,7 @@ class Workspace:
         # directory that is created or re-pointed later can only make containment checks refuse, never
         # admit a path outside the tree.
         if self._roots is None:
-            self._roots = [(self.root / t.path).resolve() for t in self.spec_trees()]
+            self._roots = [(self.root / t.path).resolve() for t in self._tree_layouts()]
         return self._roots
 
     def is_inside_spec_tree(self, path: Path) -> bool:
@@ -307,9 +312,8 @@ class Workspace:
         tree_roots = tuple(self._tree_roots())
         by_id: list[FeatureRef] = []
         by_slug: list[FeatureRef] = []
-        for tree in self.spec_trees():
-            if not tree.exists:
-                continue
+        # No existence check per tree: a missing tree simply has no candidate directory.
+        for tree in self._tree_layouts():
             base = self.root / tree.path
             if tree.layout == "exec-plans epics":
                 if len(segments) == 2:

@@ -7,6 +7,7 @@ import sys
 from textwrap import dedent
 
 import pytest
+from pydantic import ValidationError
 
 from torus_mcp.specs.sections import (
     SectionLookupError,
@@ -293,7 +294,10 @@ def test_number_and_text_that_disagree_are_not_found():
         find_section(parse_sections(PRD), "7. Overview")
 
 
-def test_returned_sections_are_independent_copies():
+def test_cached_sections_cannot_be_changed_by_a_caller():
     first = parse_sections(PRD)
-    first[0].title = "changed"
+    with pytest.raises(ValidationError):
+        first[0].title = "changed"
+    first.pop()
     assert parse_sections(PRD)[0].title == "Feature — PRD"
+    assert len(parse_sections(PRD)) == len(first) + 1

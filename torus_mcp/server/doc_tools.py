@@ -57,8 +57,10 @@ def client_roots_resolver(state: ServerState):
     """Ask the client for its roots once, on the first tool call, when no root was given explicitly."""
 
     async def client_roots(ctx: Context) -> ListRoots | None:
+        if not state.wants_client_roots:
+            return None
         caps = ctx.client_capabilities
-        if not state.wants_client_roots or caps is None or caps.roots is None:
+        if caps is None or caps.roots is None:
             return None
         return ListRoots()
 
@@ -66,6 +68,8 @@ def client_roots_resolver(state: ServerState):
 
 
 def register_doc_tools(server: MCPServer, state: ServerState) -> None:
+    # The read-only tools are coroutines: their file reads are small (documents are capped at 2 MiB),
+    # and running them on the event loop saves the hand-off to a worker thread on every call.
     ClientRoots = Annotated[ListRootsResult | None, Resolve(client_roots_resolver(state))]
 
     def workspace_for(roots: ListRootsResult | None) -> Workspace:
@@ -74,7 +78,7 @@ def register_doc_tools(server: MCPServer, state: ServerState) -> None:
         return state.workspace()
 
     @server.tool(annotations=READ_ONLY)
-    def workspace_info(roots: ClientRoots = None) -> WorkspaceInfo:
+    async def workspace_info(roots: ClientRoots = None) -> WorkspaceInfo:
         """Which project root and spec trees torus-mcp is using, and which rule picked them.
 
         Call this first when a feature cannot be found or documents look wrong: it says whether the root
@@ -108,7 +112,7 @@ def register_doc_tools(server: MCPServer, state: ServerState) -> None:
             )
 
     @server.tool(annotations=READ_ONLY)
-    def list_features(roots: ClientRoots = None) -> FeatureList:
+    async def list_features(roots: ClientRoots = None) -> FeatureList:
         """List every spec pack in the project: id, title, path, and which documents it has or lacks.
 
         Packs are found under docs/features/<slug>/, docs/exec-plans/{current,archive}/features/<slug>/ and
@@ -119,7 +123,7 @@ def register_doc_tools(server: MCPServer, state: ServerState) -> None:
             return FeatureList(root=str(ws.root), features=feature_index(ws))
 
     @server.tool(annotations=READ_ONLY)
-    def read_doc(
+    async def read_doc(
         feature: FeatureArg,
         doc: DocArg,
         section: Annotated[

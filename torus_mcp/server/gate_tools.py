@@ -115,7 +115,7 @@ def register_gate_tools(server: MCPServer, state: ServerState) -> None:
             return build_trace(pack, ws.root, phase)
 
     @server.tool(annotations=READ_ONLY)
-    def plan_status(feature: FeatureArg) -> PlanStatus:
+    async def plan_status(feature: FeatureArg) -> PlanStatus:
         """Progress of a feature's plan.md: each phase with its tasks (numbered as update_task takes them),
         done/total, and the next phase with an open task."""
         from torus_mcp.specs.plan import parse_plan

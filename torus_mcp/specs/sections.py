@@ -11,7 +11,7 @@ import functools
 import re
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -23,6 +23,9 @@ PSEUDO_LEVEL = 7
 
 class Section(BaseModel):
     """One heading of a document and the lines it governs."""
+
+    # Frozen, so the parsed sections of a document can be shared from the cache without copying.
+    model_config = ConfigDict(frozen=True)
 
     level: int
     """1..6 for ATX/setext headings; 7 for a bold-line pseudo-heading."""
@@ -227,8 +230,7 @@ def _raw_headings(tokens: list[Token], lines: list[str]) -> list[_RawHeading]:
 def parse_sections(text: str) -> list[Section]:
     """All headings of ``text`` in document order, with their numbers and line ranges. Never raises."""
     try:
-        # Sections hold only immutable values, so a shallow copy keeps the cached ones intact.
-        return [section.model_copy() for section in _cached_sections(text)]
+        return list(_cached_sections(text))
     except Exception:  # a parser bug on odd input must not take the server down
         return []
 
