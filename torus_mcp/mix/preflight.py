@@ -25,8 +25,8 @@ BUILD_LOCK_WAIT = re.compile(
 
 INSTALL_HINT = (
     "Install Elixir so `mix` is on PATH: `sudo apt-get install elixir` (Debian/Ubuntu), "
-    "`brew install elixir` (macOS), or `asdf plugin add elixir && asdf install` in the project "
-    "(it has a .tool-versions file); then restart the MCP server so it sees the new PATH."
+    "`brew install elixir` (macOS), or `asdf install` in a project that pins its versions in "
+    ".tool-versions (Torus does); then restart the MCP server so it sees the new PATH."
 )
 
 
