@@ -353,7 +353,12 @@ def _clear_caches() -> None:
 
     clear_pack_cache()
     gates._CACHE.clear()
-    for function in (entries._cached_view, plan._cached_plan, sections._cached_sections):
+    for function in (
+        entries._cached_view,
+        plan._cached_plan,
+        sections._cached_sections,
+        sections._cached_tokens,
+    ):
         function.cache_clear()
 
 

@@ -135,8 +135,16 @@ def _blank_front_matter(text: str) -> str:
 
 def markdown_tokens(text: str) -> list[Token]:
     """Block tokens of ``text`` (CommonMark, YAML front matter ignored); ``token.map`` gives 0-based
-    line ranges and inline tokens carry their raw source in ``content`` (no inline children)."""
-    return _parsers()[0].parse(_blank_front_matter(text))
+    line ranges and inline tokens carry their raw source in ``content`` (no inline children).
+
+    The Token objects are shared between callers (the sections, the plan and the requirement reader
+    of one document all walk the same parse): read them, never change them."""
+    return list(_cached_tokens(text))
+
+
+@functools.lru_cache(maxsize=16)
+def _cached_tokens(text: str) -> tuple[Token, ...]:
+    return tuple(_parsers()[0].parse(_blank_front_matter(text)))
 
 
 _NUMBER_RE = re.compile(r"^(?P<num>\d{1,3}(?:\.\d{1,3})*)(?P<dot>[.)])?\s+(?P<rest>\S.*)$")
