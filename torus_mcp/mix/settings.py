@@ -13,13 +13,12 @@ Defaults can be changed in the `[mix]` table of the project's `.torus-mcp.toml`:
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-CONFIG_FILE_NAME = ".torus-mcp.toml"
+from torus_mcp.config import CONFIG_FILE_NAME, ConfigError, load_project_config
 
 # Variables that only choose what mix does, never what code it runs. Anything that can inject
 # code or flags into the VM (ERL_FLAGS, ELIXIR_ERL_OPTIONS, MIX_EXS, PATH, ...) stays out unless a
@@ -48,17 +47,16 @@ class MixSettings(BaseModel):
 
 def load_mix_settings(root: Path) -> MixSettings:
     """Read the `[mix]` table of `<root>/.torus-mcp.toml`; defaults when the file or table is absent."""
-    path = Path(root) / CONFIG_FILE_NAME
-    if not path.is_file():
-        return MixSettings()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise MixSettingsError(f"{path} is not valid TOML ({exc}); fix the file or remove it.") from exc
-    table = data.get("mix", {})
+        config = load_project_config(Path(root))
+    except ConfigError as exc:
+        raise MixSettingsError(str(exc)) from exc
+    if config.path is None:
+        return MixSettings()
+    table = (config.model_extra or {}).get("mix", {})
     if not isinstance(table, dict):
-        raise MixSettingsError(f"{path}: `mix` must be a table (`[mix]`), not {type(table).__name__}.")
-    return _settings_from_table(table, path)
+        raise MixSettingsError(f"{config.path}: `mix` must be a table (`[mix]`), not {type(table).__name__}.")
+    return _settings_from_table(table, config.path)
 
 
 def _settings_from_table(table: Mapping[str, object], path: Path) -> MixSettings:
