@@ -169,5 +169,10 @@ class _EventsTail:
         complete, self._rest = data[:end], data[end:]
         if complete:
             self.started = self.started or b'"suite_started"' in complete
-            self.finished += complete.count(b'"event":"test_finished"')
+            # Excluded tests are reported as finished too, but they never ran.
+            self.finished += sum(
+                1
+                for line in complete.splitlines()
+                if b'"event":"test_finished"' in line and b'"state":"excluded"' not in line
+            )
             self.failed += complete.count(b'"state":"failed"')
