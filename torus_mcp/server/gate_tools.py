@@ -1,6 +1,7 @@
 """Tools for where a feature stands: gates, requirement tracing, plan progress, and recording progress."""
 
 import json
+from pathlib import Path
 from typing import Annotated, Literal
 
 from mcp.server.mcpserver import Context, MCPServer
@@ -80,6 +81,31 @@ def gate_summary_for(ws: Workspace):
         return summarize_gate(gate_report(ws, ref), persona)
 
     return summary
+
+
+def _requirements_file(ws: Workspace, ref: FeatureRef, requirement_id: str):
+    """The pack's YAML file holding this id: requirements.yml first, then requirements_*.yml; the
+    main file when none holds it (so the error lists the ids that do exist)."""
+    from torus_mcp.documents import DocText
+    from torus_mcp.specs.requirements_edit import RequirementEditError, find_entries
+
+    names = [d for d in ref.docs() if d.startswith("requirements") and d.endswith((".yml", ".yaml"))]
+    if not names:
+        raise WorkspaceError(
+            f"{ref.id} has no requirements.yml; create it from torus://templates/requirements.yml with write_doc."
+        )
+    names.sort(key=lambda d: d != "requirements.yml")
+    first: tuple[str, Path, DocText] | None = None
+    for doc in names:
+        path = ws.doc_path(ref, doc, must_exist=True)
+        text = read_document(path, f"{ref.rel_path}/{doc}")
+        first = first or (doc, path, text)
+        try:
+            if find_entries(text.text, requirement_id):
+                return doc, path, text
+        except RequirementEditError:
+            continue  # a broken side file must not hide the id in another one
+    return first
 
 
 def register_gate_tools(server: MCPServer, state: ServerState) -> None:
@@ -194,33 +220,13 @@ def register_gate_tools(server: MCPServer, state: ServerState) -> None:
         """Set an FR/AC status and/or append a proof in the pack's requirements.yml, keeping the rest of the
         file (comments, order, quoting) exactly as it was. An AC listed twice in the file is updated in
         both places."""
-        from torus_mcp.specs.requirements_edit import RequirementEditError, find_entries, update_requirement
+        from torus_mcp.specs.requirements_edit import update_requirement
 
         with tool_errors():
             ws = state.workspace()
             ref = ws.resolve_feature(feature)
-            candidates = [
-                d for d in ref.docs() if d.startswith("requirements") and d.endswith((".yml", ".yaml"))
-            ]
-            if not candidates:
-                raise WorkspaceError(
-                    f"{ref.id} has no requirements.yml; create it from torus://templates/requirements.yml with write_doc."
-                )
-            candidates.sort(key=lambda d: d != "requirements.yml")
-            for doc in candidates:
-                path = ws.doc_path(ref, doc, must_exist=True)
-                label = f"{ref.rel_path}/{doc}"
-                current = read_document(path, label)
-                try:
-                    if find_entries(current.text, id):
-                        break
-                except RequirementEditError:
-                    continue
-            else:
-                doc = candidates[0]
-                path = ws.doc_path(ref, doc, must_exist=True)
-                label = f"{ref.rel_path}/{doc}"
-                current = read_document(path, label)
+            doc, path, current = _requirements_file(ws, ref, id)
+            label = f"{ref.rel_path}/{doc}"
             if expected_version and expected_version != current.version:
                 raise VersionConflict(label, expected_version, current.version)
             new_text, edit = update_requirement(
