@@ -186,3 +186,26 @@ async def test_completion_of_resource_template_arguments(connect, project: Path)
         )
     assert docs.completion.values == ["prd.md", "plan.md"]
     assert templates.completion.values == ["prd.md", "fdd.md", "plan.md", "requirements.yml"]
+
+
+@pytest.mark.parametrize(
+    ("name", "arguments", "message"),
+    [
+        ("develop", {}, "the develop prompt needs feature"),
+        ("develop", {"feature": "   "}, "the develop prompt needs feature"),
+        (
+            "review",
+            {"feature": "canvas-preview"},
+            "no prompt 'review'; prompts: analyze, architect, plan, develop",
+        ),
+    ],
+)
+async def test_bad_prompt_requests_are_invalid_params_in_both_eras(
+    connect, project: Path, name, arguments, message
+) -> None:
+    async with connect(project) as client:
+        with pytest.raises(MCPError) as caught:
+            await client.get_prompt(name, arguments)
+    # Without the server's own check the 2026-07-28 era answers a bare "Internal server error".
+    assert caught.value.code == INVALID_PARAMS
+    assert message in caught.value.message

@@ -3,6 +3,8 @@
 - `resources/list` must enumerate the documents on disk, not only the statically registered
   resources, so it is answered here.
 - `resources/subscribe` / `unsubscribe` and `logging/setLevel` (2025-11-25 era) are accepted here.
+- `prompts/get` with an unknown name or a missing argument is answered with INVALID_PARAMS naming
+  what exists, instead of the generic internal error the SDK gives in the 2026-07-28 era.
 - Change notifications go to both eras: the subscription bus (2026-07-28 `subscriptions/listen`)
   and the legacy session notifications.
 - Over stdio the server advertises `listChanged` for resources, which the SDK's default runner
@@ -18,8 +20,11 @@ from typing import Any
 from mcp.server.lowlevel.server import NotificationOptions
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.stdio import stdio_server
+from mcp.shared.exceptions import MCPError
 from mcp_types import (
+    INVALID_PARAMS,
     EmptyResult,
+    GetPromptRequestParams,
     ListResourcesResult,
     PaginatedRequestParams,
     Resource,
@@ -73,6 +78,28 @@ def install_protocol_handlers(server: MCPServer, state: ServerState) -> None:
         log.setLevel(_LEVELS.get(params.level, logging.INFO))
         return EmptyResult()
 
+    sdk_get_prompt = lowlevel.get_request_handler("prompts/get")
+
+    async def get_prompt(ctx: Any, params: GetPromptRequestParams) -> Any:
+        prompts = {p.name: p for p in await server.list_prompts()}
+        prompt = prompts.get(params.name)
+        if prompt is None:
+            raise MCPError(
+                code=INVALID_PARAMS, message=f"no prompt {params.name!r}; prompts: {', '.join(prompts)}."
+            )
+        given = params.arguments or {}
+        missing = [
+            a.name for a in prompt.arguments or [] if a.required and not str(given.get(a.name) or "").strip()
+        ]
+        if missing:
+            raise MCPError(
+                code=INVALID_PARAMS,
+                message=f"the {params.name} prompt needs {', '.join(missing)}: e.g. "
+                f"/{params.name} canvas-preview. list_features shows the feature ids.",
+            )
+        return await sdk_get_prompt.handler(ctx, params)
+
+    lowlevel.add_request_handler("prompts/get", GetPromptRequestParams, get_prompt)
     lowlevel.add_request_handler("resources/list", PaginatedRequestParams, list_resources)
     lowlevel.add_request_handler("resources/subscribe", SubscribeRequestParams, subscribe)
     lowlevel.add_request_handler("resources/unsubscribe", UnsubscribeRequestParams, unsubscribe)
