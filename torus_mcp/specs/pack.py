@@ -273,7 +273,8 @@ def _build(
     pack.fdd_sections = sections(fdd)
     pack.plan_sections = sections(plan)
     if plan is not None:
-        pack.plan = _memo(("plan", docs[plan].version), lambda: parse_plan(texts[plan]))
+        # Shared from the plan cache: this pack is cached too and only ever handed out as a copy.
+        pack.plan = _memo(("plan", docs[plan].version), lambda: parse_plan(texts[plan], shared=True))
         pack.findings.extend(pack.plan.findings)
 
     yaml_names = [name for name in docs if _REQUIREMENTS_YAML_RE.match(name)]

@@ -395,11 +395,15 @@ def _list_item(item: SyntaxTreeNode, label: str | None, content: _PhaseContent, 
 # Parsing
 
 
-def parse_plan(text: str) -> Plan:
-    """Phases, tasks and findings of a plan.md text. Never raises: what it cannot read is a finding."""
+def parse_plan(text: str, *, shared: bool = False) -> Plan:
+    """Phases, tasks and findings of a plan.md text. Never raises: what it cannot read is a finding.
+
+    The result is a deep copy the caller may change. With ``shared=True`` it is the cached Plan
+    itself, for callers that only read it or copy it anyway (the spec-pack loader does both).
+    """
     try:
-        # A deep copy: callers may change the models without touching the cached ones.
-        return _cached_plan(text).model_copy(deep=True)
+        cached = _cached_plan(text)
+        return cached if shared else cached.model_copy(deep=True)
     except Exception as error:  # a parser bug on odd input must not take the server down
         return Plan(
             phases=[],
