@@ -1,27 +1,9 @@
 """The project's `.torus-mcp.toml`: one loader for every section.
 
-The file is optional and lives at the project root. Its schema (all keys optional):
-
-    [specs]
-    dirs = ["docs/features"]          # where `<slug>/` packs live; the first is where new packs go
-    exec_plans = true                 # also find packs under docs/exec-plans/{current,archive}/...
-
-    [gates]                           # read by torus_mcp.specs.gates (its docstring lists every rule)
-    disabled = ["PLAN-COVERS-FR"]     # rule ids to skip (case-insensitive; *-DOC rules cannot be)
-    [gates.severity]
-    "PRD-AC-GWT" = "error"            # "error" blocks the gate, "warning" only reports
-
-    [mix]                             # read by torus_mcp.mix.settings
-    env_allowlist = ["DB_HOST"]       # added to the default allowlist (MIX_ENV, ...)
-    compile_timeout = 300             # seconds
-    test_timeout = 600                # seconds
-    format_timeout = 120              # seconds
-    max_output_mb = 20                # output kept in memory per run; the full log is on disk
-
-An unknown key or rule id is an error naming the known ones. The README carries the same schema.
-
-Unknown sections are kept as raw dictionaries so later features can read their own part without
-this module having to know them first.
+The file is optional and lives at the project root. Its schema, every section of it, is documented
+in one place: the "Configuration" section of README.md. This module validates `[specs]` itself and
+keeps the other sections (`[gates]`, read by `torus_mcp.specs.gates`; `[mix]`, read by
+`torus_mcp.mix.settings`) as raw tables for their owners to validate.
 """
 
 from __future__ import annotations

@@ -14,7 +14,8 @@ last gate passed, in order:
 
 A gate after a failing one is still evaluated and reported, but the stage stops at the first failure.
 
-Configuration: the ``[gates]`` section of ``.torus-mcp.toml``
+Configuration: the ``[gates]`` section of ``.torus-mcp.toml`` (README.md, "Configuration", is the
+reference for the whole file)
 -------------------------------------------------------------
 
 All keys are optional; without the section every rule runs with its default severity::
