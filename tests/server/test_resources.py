@@ -122,3 +122,26 @@ async def test_symlinked_prd_outside_the_tree_does_not_leak_its_title(
     leaky = next(f for f in listing["features"] if f["id"] == "leaky")
     assert leaky["title"] == "leaky" and leaky["docs"] == []
     assert "TOP SECRET" not in index and not any("TOP SECRET" in t for t in titles)
+
+
+@pytest.mark.filterwarnings("ignore:resources/(un)?subscribe is removed")
+async def test_subscribers_hear_about_changed_and_new_documents(project: Path) -> None:
+    """The 2025-11-25 era: resources/subscribe, then resources/updated and list_changed on writes."""
+    from mcp import Client
+
+    from torus_mcp.server import create_server
+
+    received: list[str] = []
+
+    async def on_message(message) -> None:
+        received.append(str(getattr(getattr(message, "root", message), "method", "")))
+
+    uri = "torus://features/canvas-preview/plan.md"
+    async with Client(create_server(str(project)), mode="legacy", message_handler=on_message) as client:
+        await client.subscribe_resource(uri)
+        await call_ok(client, "update_task", feature="canvas-preview", phase="2", task="2")
+        await call_ok(client, "write_doc", feature="canvas-preview", doc="informal.md", content="notes\n")
+        await client.unsubscribe_resource(uri)
+        await call_ok(client, "update_task", feature="canvas-preview", phase="2", task="3")
+    assert received.count("notifications/resources/updated") == 1
+    assert received.count("notifications/resources/list_changed") == 1
