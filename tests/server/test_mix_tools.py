@@ -274,6 +274,22 @@ async def test_format_check_names_the_unformatted_file(connect, built: dict[str,
     assert messy.read_bytes() == before, "a check must not rewrite files"
 
 
+@MIX
+async def test_format_with_check_false_rewrites_the_rejected_files(connect, built: dict[str, Path]) -> None:
+    messy = built["warnings_app"] / "lib/warnings_app/messy.ex"
+    before = messy.read_bytes()
+    try:
+        async with connect(built["warnings_app"]) as client:
+            result = await call_ok(client, "mix_format", check=False)
+            again = await call_ok(client, "mix_format")
+        assert result["ok"] is True and result["unformatted_files"] == []
+        assert "mix format rewrote 1 file(s): lib/warnings_app/messy.ex" in result["notes"]
+        assert again["ok"] is True
+        assert messy.read_bytes() != before
+    finally:
+        messy.write_bytes(before)  # the fixture copy is shared by the module's other tests
+
+
 # --- environment and preflight ------------------------------------------------------------------
 
 

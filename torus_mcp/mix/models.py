@@ -171,6 +171,7 @@ class FormatResult(BaseModel):
     diffs: dict[str, str] = Field(default_factory=dict, description="Diff per file (1.15+ print one)")
     diagnostics: list[Diagnostic] = Field(default_factory=list, description="Files it could not parse")
     mix_errors: list[str] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list, description="What the run did besides checking")
     unparsed_lines: int = 0
     unparsed_sample: list[str] = Field(default_factory=list)
 

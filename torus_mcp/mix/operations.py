@@ -190,6 +190,42 @@ async def format_check(
     return _result("format", raw, "text", None, format=format_result)
 
 
+async def format_project(
+    root: Path,
+    *,
+    env: Mapping[str, str] | None = None,
+    timeout: float | None = None,
+    on_progress: ProgressCallback | None = None,
+    settings: MixSettings | None = None,
+    state_dir: Path | None = None,
+) -> FormatRun:
+    """`mix format` on the files `mix format --check-formatted` rejects; the result lists the files that
+    were rewritten, and the run is the check made afterwards (clean when formatting succeeded)."""
+    before = await format_check(
+        root, env=env, timeout=timeout, on_progress=on_progress, settings=settings, state_dir=state_dir
+    )
+    rewritten = list(before.format.unformatted_files) if before.format else []
+    if not rewritten:
+        return before
+    root, settings = _prepare(root, settings)
+    await run_mix(
+        root,
+        ["format", *rewritten],
+        timeout=timeout or settings.format_timeout,
+        env=env,
+        settings=settings,
+        state_dir=state_dir,
+        on_progress=on_progress,
+        command="format",
+    )
+    after = await format_check(
+        root, env=env, timeout=timeout, on_progress=on_progress, settings=settings, state_dir=state_dir
+    )
+    if after.format is not None:
+        after.format.notes.append(f"mix format rewrote {len(rewritten)} file(s): {', '.join(rewritten)}")
+    return after
+
+
 def test_arguments(
     root: Path,
     paths: Sequence[str] = (),

@@ -223,6 +223,7 @@ def digest_run(
         diagnostics = list(result.format.diagnostics)
         mix_errors = list(result.format.mix_errors)
         unformatted = list(result.format.unformatted_files)
+        notes.extend(result.format.notes)
         unparsed = result.format.unparsed_lines
     return RunDigest(
         command=result.command,

@@ -175,15 +175,24 @@ def register_mix_tools(server: MCPServer, state: ServerState) -> None:
     @server.tool(annotations=RUN)
     async def mix_format(
         ctx: Context,
+        check: Annotated[
+            bool,
+            Field(
+                description="true: only report the files `mix format --check-formatted` rejects (Torus CI runs "
+                "it); false: also rewrite those files with `mix format` and report what is left"
+            ),
+        ] = True,
         env: EnvArg = None,
         limit: LimitArg = 20,
     ) -> MixToolResult:
-        """Run `mix format --check-formatted` (Torus CI runs it) and return the files it would rewrite.
-        It changes nothing; run `mix format` yourself (or format the files) to fix them."""
-        from torus_mcp.mix.operations import format_check
+        """Check formatting as Torus CI does (`mix format --check-formatted`) and return the files it rejects.
+        With check=false the rejected files are formatted with `mix format`; the notes name them and the
+        result is the check made afterwards."""
+        from torus_mcp.mix.operations import format_check, format_project
 
         with tool_errors(*_mix_errors()):
-            run = await format_check(state.workspace().root, env=env, on_progress=_progress(ctx))
+            run_format = format_check if check else format_project
+            run = await run_format(state.workspace().root, env=env, on_progress=_progress(ctx))
             return _tool_result(run, limit)
 
     @server.resource(
