@@ -36,9 +36,14 @@ def test_demo_runs_every_step_end_to_end(tmp_path: Path) -> None:
     assert "refused: " in out and "version conflict" in out
     assert "canvas-preview: stage developing" in out and "authoring/bulk-tagging: stage fdd" in out
     assert "Phase 2: Preview Links: 2/4 tasks" in out
+    assert "AC-004: verified_plan -> verified, 1 proof(s) in requirements.yml" in out
+    assert "created docs/features/grade-sync: prd.md, fdd.md, plan.md, requirements.yml" in out
+    assert "PRD-FR-IDS" in out
+    assert "read_resource torus://features/canvas-preview/status: stage developing" in out
     if shutil.which("mix"):
         assert 'lib/torus_example/canvas_preview.ex:19: warning: variable "started_at" is unused' in out
         assert "mix test: 4 tests, 0 failures" in out
+        assert "mix format --check-formatted: every file is formatted" in out
     assert out.rstrip().endswith("Done: every step ran against a real server over stdio.")
 
 

@@ -171,10 +171,15 @@ async def show_read_and_edit(demo: Demo) -> None:
 
 
 async def show_resource(demo: Demo) -> None:
-    demo.step("the feature index resource (torus://features)")
+    demo.step("the feature index resource (torus://features), and the same through read_resource")
     result = await demo.client.read_resource("torus://features")
     index = json.loads(result.contents[0].text)
     demo.say(", ".join(f"{f['id']} [{', '.join(f['docs'])}]" for f in index["features"]))
+    status = await demo.tool("read_resource", uri=f"torus://features/{FEATURE}/status")
+    if status:
+        demo.say(
+            f"read_resource torus://features/{FEATURE}/status: stage {json.loads(status['text'])['stage']}"
+        )
 
 
 async def show_gates_and_progress(demo: Demo) -> None:
@@ -207,10 +212,38 @@ async def show_gates_and_progress(demo: Demo) -> None:
     if status:
         for phase in status["phases"]:
             demo.say(f"{phase['heading'].lstrip('#').strip()}: {phase['done']}/{phase['total']} tasks")
+    demo.step("update_requirement: record a test as proof of AC-004 in requirements.yml")
+    recorded = await demo.tool(
+        "update_requirement",
+        feature=FEATURE,
+        id="AC-004",
+        status="verified",
+        proof="test/torus_example/canvas_preview/link_test.exs",
+    )
+    if recorded:
+        demo.say(
+            f"{recorded['id']}: {recorded['previous_status']} -> {recorded['status']}, "
+            f"{recorded['proofs']} proof(s) in {recorded['doc']} (comments and layout kept)"
+        )
+
+
+async def show_new_feature(demo: Demo) -> None:
+    demo.step("create_feature: scaffold a new pack from the templates, and see why it is at stage none")
+    created = await demo.tool("create_feature", feature="grade-sync", title="Grade Sync")
+    if not created:
+        demo.failures += 1
+        return
+    demo.say(f"created {created['path']}: {', '.join(f['doc'] for f in created['files'])}")
+    report = await demo.tool("check_gates", feature="grade-sync", stage="prd")
+    if report:
+        errors = [f for f in report["findings"] if f["severity"] == "error"]
+        demo.say(f"stage {report['stage']}: {len(errors)} error(s) to fix before the architect starts, e.g.")
+        for finding in errors[:2]:
+            demo.say(f"{finding['rule']}: {finding['message']}", indent=6)
 
 
 async def show_mix(demo: Demo) -> None:
-    demo.step("mix_compile (warnings_as_errors, as Torus CI) and mix_test, parsed")
+    demo.step("mix_compile (warnings_as_errors, as Torus CI), mix_test and mix_format, parsed")
     if shutil.which("mix") is None:
         demo.say("skipped: mix not found (install Elixir, e.g. apt-get install elixir)")
         return
@@ -229,6 +262,12 @@ async def show_mix(demo: Demo) -> None:
         demo.say(
             f"mix test: {summary['tests']} tests, {summary['failures']} failures (seed {tested['seed']})"
         )
+    formatted = await demo.tool("mix_format")
+    if formatted:
+        files = formatted["unformatted_files"] or []
+        demo.say(
+            "mix format --check-formatted: " + (", ".join(files) if files else "every file is formatted")
+        )
 
 
 STEPS = [
@@ -237,6 +276,7 @@ STEPS = [
     show_develop_prompt,
     show_read_and_edit,
     show_gates_and_progress,
+    show_new_feature,
     show_mix,
     show_resource,
 ]
