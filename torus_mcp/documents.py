@@ -56,10 +56,7 @@ def version_of(data: bytes) -> str:
 
 def decode_document(data: bytes, label: str) -> str:
     if len(data) > MAX_DOC_BYTES:
-        raise DocumentError(
-            f"{label} is {len(data):,} bytes, over the {MAX_DOC_BYTES:,}-byte limit for spec documents; "
-            "split it into smaller documents."
-        )
+        raise _too_big(label, len(data))
     if b"\x00" in data:
         raise DocumentError(
             f"{label} is a binary file (it contains NUL bytes); only text documents are served."
