@@ -193,6 +193,7 @@ class Workspace:
         self.config = config if config is not None else load_project_config(self.root)
         _check_spec_dirs(self.config)
         self._roots: list[Path] | None = None
+        self._layouts: list[SpecTree] | None = None
 
     # -- spec trees -----------------------------------------------------------------------------
 
@@ -203,7 +204,12 @@ class Workspace:
         ]
 
     def _tree_layouts(self) -> list[SpecTree]:
-        """The spec trees this project's config names, without touching the disk."""
+        """The spec trees this project's config names, without touching the disk (kept per Workspace)."""
+        if self._layouts is None:
+            self._layouts = self._configured_trees()
+        return self._layouts
+
+    def _configured_trees(self) -> list[SpecTree]:
         trees = [SpecTree(path=d.strip("/"), layout="features", exists=False) for d in self.config.specs.dirs]
         if self.config.specs.exec_plans:
             for state in EXEC_PLAN_STATES:
@@ -310,25 +316,30 @@ class Workspace:
     def _packs_named(self, segments: list[str]) -> list[FeatureRef]:
         """Packs whose id is these segments; for a plain slug with none, epic packs with that slug."""
         tree_roots = tuple(self._tree_roots())
-        by_id: list[FeatureRef] = []
-        by_slug: list[FeatureRef] = []
         # No existence check per tree: a missing tree simply has no candidate directory.
-        for tree in self._tree_layouts():
-            base = self.root / tree.path
-            if tree.layout == "exec-plans epics":
-                if len(segments) == 2:
-                    candidate = base / segments[0] / segments[1]
-                    if candidate.is_dir():
-                        by_id.extend(self._ref(candidate, tree.path, tree_roots, epic=segments[0]))
-                else:
-                    for epic in _subdirs(base):
-                        candidate = epic / segments[0]
-                        if candidate.is_dir():
-                            by_slug.extend(self._ref(candidate, tree.path, tree_roots, epic=epic.name))
-            elif len(segments) == 1 and (base / segments[0]).is_dir():
-                by_id.extend(self._ref(base / segments[0], tree.path, tree_roots, epic=None))
-        matches = by_id or by_slug
-        return sorted(matches, key=lambda f: (f.id, f.rel_path))
+        trees = self._tree_layouts()
+        epic_trees = [t for t in trees if t.layout == "exec-plans epics"]
+        by_id: list[FeatureRef] = []
+        if len(segments) == 2:
+            for tree in epic_trees:
+                candidate = self.root / tree.path / segments[0] / segments[1]
+                if candidate.is_dir():
+                    by_id.extend(self._ref(candidate, tree.path, tree_roots, epic=segments[0]))
+        else:
+            for tree in trees:
+                candidate = self.root / tree.path / segments[0]
+                if tree.layout != "exec-plans epics" and candidate.is_dir():
+                    by_id.extend(self._ref(candidate, tree.path, tree_roots, epic=None))
+        if by_id or len(segments) == 2:
+            return sorted(by_id, key=lambda f: (f.id, f.rel_path))
+        # A plain slug that is no pack's id may still name exactly one pack under an epic.
+        by_slug: list[FeatureRef] = []
+        for tree in epic_trees:
+            for epic in _subdirs(self.root / tree.path):
+                candidate = epic / segments[0]
+                if candidate.is_dir():
+                    by_slug.extend(self._ref(candidate, tree.path, tree_roots, epic=epic.name))
+        return sorted(by_slug, key=lambda f: (f.id, f.rel_path))
 
     def _resolve_by_path(self, name: str, features: Iterable[FeatureRef]) -> FeatureRef:
         rel = name.removeprefix("./").strip("/")
