@@ -443,3 +443,39 @@ def test_unlabelled_bullets_are_the_tasks_of_a_phase_without_labels():
     # With a "Tasks:" label somewhere in the phase, only the bullets under it count.
     labelled = parse_plan("## Phase 1: Setup\n- Context note\n\nTasks:\n- Build\n")
     assert [t.text for t in labelled.phases[0].tasks] == ["Build"]
+
+
+INSERTED_PHASE = """\
+# Plan
+
+## Phase 1: Base
+
+- [x] a
+
+## Phase 1.5: Hotfix inserted later
+
+- [ ] b (FR-002)
+
+## Phase 2: Rest
+
+- [ ] c
+"""
+
+
+def test_an_inserted_phase_like_1_5_is_a_phase_of_its_own():
+    plan = parse_plan(INSERTED_PHASE)
+    assert [(p.number, p.key, p.name, p.total) for p in plan.phases] == [
+        (1, "1", "Base", 1),
+        (None, "1.5", "Hotfix inserted later", 1),
+        (2, "2", "Rest", 1),
+    ]
+    assert find_phase(plan, "1.5").name == "Hotfix inserted later"
+    assert find_phase(plan, "Phase 1.5").label == "Phase 1.5: Hotfix inserted later"
+    assert find_phase(plan, "1").name == "Base"
+    assert next_open_phase(plan).key == "1.5"
+    assert not [f for f in plan.findings if f.rule == "PARSE-PHASE"]
+
+
+def test_out_of_order_decimal_phases_are_reported():
+    plan = parse_plan(INSERTED_PHASE.replace("Phase 1.5", "Phase 2.5"))
+    assert any("not in numeric order (1, 2.5, 2)" in f.message for f in plan.findings)

@@ -185,9 +185,7 @@ def register_gate_tools(server: MCPServer, state: ServerState) -> None:
             version = current.version
             if changed:
                 version = write_document(path, new_text, current.version, label).version
-            after = find_phase(
-                parse_plan(new_text), str(chosen.number) if chosen.number is not None else phase
-            )
+            after = find_phase(parse_plan(new_text), chosen.key if chosen.key is not None else phase)
             updated = next(t for t in after.tasks if t.index == target.index)
         if changed:
             await announce_changes(ctx, state, [doc_uri(ref.id, "plan.md")], list_changed=False)

@@ -141,7 +141,7 @@ def _candidates(state: ServerState, ref, name: str, chosen: dict[str, str]) -> l
             if not plan_path.is_file():
                 return []
             plan = parse_plan(plan_path.read_text(encoding="utf-8", errors="replace"))
-            return [str(p.number) for p in plan.phases if p.number is not None]
+            return [p.key for p in plan.phases if p.key is not None]
         if name == "doc":
             if isinstance(ref, ResourceTemplateReference) and "templates" in ref.uri:
                 return list(TEMPLATE_DOCS)

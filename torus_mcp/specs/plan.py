@@ -55,7 +55,9 @@ class Phase(BaseModel):
     """One ``Phase N`` heading of plan.md and everything under it."""
 
     number: int | None
-    """The number as printed (phases start at 0 or 1)."""
+    """The number as printed (phases start at 0 or 1); None for an inserted phase such as "1.5"."""
+    key: str | None = None
+    """The number exactly as printed: "2", or "1.5" for an inserted phase. How tools name a phase."""
     name: str
     """Title without "Phase N", separators and status suffixes, e.g. "Core Routing"."""
     heading: str
@@ -86,7 +88,8 @@ class Phase(BaseModel):
     @property
     def label(self) -> str:
         """How the phase is named in messages: ``Phase 2: Core Routing``."""
-        prefix = f"Phase {self.number}" if self.number is not None else "Phase"
+        printed = self.key if self.key is not None else self.number
+        prefix = f"Phase {printed}" if printed is not None else "Phase"
         return f"{prefix}: {self.name}" if self.name else prefix
 
 
@@ -128,7 +131,7 @@ _NUMBER_WORDS = {
     "twelve": 12,
 }
 _PHASE_RE = re.compile(
-    r"^phase\s*[-_#]?\s*(?P<num>\d+|" + "|".join(_NUMBER_WORDS) + r")(?!\w|\.\d)\s*(?P<rest>.*)$",
+    r"^phase\s*[-_#]?\s*(?P<num>\d+(?:\.\d+)?|" + "|".join(_NUMBER_WORDS) + r")(?!\w|\.\d)\s*(?P<rest>.*)$",
     re.IGNORECASE,
 )
 _STATUS_WORDS = (
@@ -147,13 +150,15 @@ _SEPARATOR_RE = re.compile(r"^[\s:.\-–—)|]+")
 _COMPLETE_RE = re.compile(r"\b(?:complete|completed|done|finished|shipped)\b|[✅✔☑✓]", re.IGNORECASE)
 
 
-def _phase_heading(title: str) -> tuple[int, str, str | None] | None:
-    """``"Phase 2: Core Routing (Complete)"`` -> ``(2, "Core Routing", "(Complete)")``; else None."""
+def _phase_heading(title: str) -> tuple[str, str, str | None] | None:
+    """``"Phase 2: Core Routing (Complete)"`` -> ``("2", "Core Routing", "(Complete)")``; else None.
+
+    The number comes back as printed ("two" as "2"); "1.5" is an inserted phase between 1 and 2."""
     match = _PHASE_RE.match(title.strip())
     if not match:
         return None
     raw_number = match.group("num").lower()
-    number = int(raw_number) if raw_number.isdigit() else _NUMBER_WORDS[raw_number]
+    number = raw_number if raw_number[0].isdigit() else str(_NUMBER_WORDS[raw_number])
     rest = match.group("rest")
     suffixes: list[str] = []
     # Status may sit between the number and the name: "Phase 0 (Complete): Alignment".
@@ -426,12 +431,12 @@ def _cached_plan(text: str) -> Plan:
     return _parse_plan(text)
 
 
-def _phase_sections(sections: list[Section]) -> list[tuple[Section, tuple[int, str, str | None]]]:
+def _phase_sections(sections: list[Section]) -> list[tuple[Section, tuple[str, str, str | None]]]:
     found = [(s, p) for s in sections if not s.pseudo and (p := _phase_heading(s.title))]
     if not found:
         # Only when no real heading is a phase: a plan written with bold lines ("**Phase 1: X**").
         found = [(s, p) for s in sections if s.pseudo and (p := _phase_heading(s.title))]
-    phases: list[tuple[Section, tuple[int, str, str | None]]] = []
+    phases: list[tuple[Section, tuple[str, str, str | None]]] = []
     for section, parsed in found:
         if phases:
             enclosing, (number, _, _) = phases[-1]
@@ -456,7 +461,7 @@ def _parse_plan(text: str) -> Plan:
 
     phases: list[Phase] = []
     plain_phases: list[Phase] = []
-    for section, (number, name, suffix) in found:
+    for section, (key, name, suffix) in found:
         end_line = len(lines)
         for other in sections:
             if other.line <= section.line:
@@ -492,7 +497,8 @@ def _parse_plan(text: str) -> Plan:
                 for i, (ln, t) in enumerate(plain, start=1)
             ]
         phase = Phase(
-            number=number,
+            number=int(key) if key.isdigit() else None,
+            key=key,
             name=name,
             heading=section.heading,
             line=section.line,
@@ -605,8 +611,8 @@ def _phase_findings(phases: list[Phase], sections: list[Section]) -> list[Findin
         return findings
     seen: dict[int, Phase] = {}
     for phase in phases:
-        if phase.number is not None and phase.number in seen:
-            first = seen[phase.number]
+        if phase.key is not None and phase.key in seen:
+            first = seen[phase.key]
             findings.append(
                 Finding(
                     rule="PARSE-PHASE",
@@ -614,14 +620,14 @@ def _phase_findings(phases: list[Phase], sections: list[Section]) -> list[Findin
                     document=DOCUMENT,
                     line=phase.line,
                     message=(
-                        f"phase number {phase.number} is used twice (line {first.line} and line "
-                        f"{phase.line}); 'Phase {phase.number}' picks the first one."
+                        f"phase number {phase.key} is used twice (line {first.line} and line "
+                        f"{phase.line}); 'Phase {phase.key}' picks the first one."
                     ),
                     fix="Renumber the phases so each number appears once.",
                 )
             )
-        elif phase.number is not None:
-            seen[phase.number] = phase
+        elif phase.key is not None:
+            seen[phase.key] = phase
         if not phase.tasks:
             findings.append(
                 Finding(
@@ -647,7 +653,7 @@ def _phase_findings(phases: list[Phase], sections: list[Section]) -> list[Findin
                     fix="Tick the finished tasks or remove the completion marker from the heading.",
                 )
             )
-    numbers = [p.number for p in phases if p.number is not None]
+    numbers = [float(p.key) for p in phases if p.key is not None]
     if numbers != sorted(numbers):
         findings.append(
             Finding(
@@ -655,7 +661,7 @@ def _phase_findings(phases: list[Phase], sections: list[Section]) -> list[Findin
                 severity="info",
                 document=DOCUMENT,
                 line=phases[0].line,
-                message=f"phases are not in numeric order ({', '.join(str(n) for n in numbers)}).",
+                message=f"phases are not in numeric order ({', '.join(p.key for p in phases if p.key)}).",
                 fix="Order the phase headings by number, or renumber them.",
             )
         )
@@ -666,10 +672,14 @@ def _phase_findings(phases: list[Phase], sections: list[Section]) -> list[Findin
 # Lookup and text
 
 _PHASE_QUERY_RE = re.compile(
-    r"^(?:phase)?\s*[-_#:]?\s*(?P<num>\d+|"
+    r"^(?:phase)?\s*[-_#:]?\s*(?P<num>\d+(?:\.\d+)?|"
     + "|".join(_NUMBER_WORDS)
     + r")(?!\w)\s*[:.\-–—)]*\s*(?P<rest>.*)$"
 )
+
+
+def _int(text: str) -> int | None:
+    return int(text) if text.isdigit() else None
 
 
 def find_phase(plan: Plan, query: str) -> Phase:
@@ -683,8 +693,10 @@ def find_phase(plan: Plan, query: str) -> Phase:
     match = _PHASE_QUERY_RE.match(cleaned)
     if match:
         raw = match.group("num")
-        number = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
-        by_number = [p for p in plan.phases if p.number == number]
+        number = raw if raw[0].isdigit() else str(_NUMBER_WORDS[raw])
+        by_number = [
+            p for p in plan.phases if p.key == number or (p.key is None and p.number == _int(number))
+        ]
         rest = match.group("rest")
         if rest and by_number:
             by_number = [p for p in by_number if _name_matches(p, rest)]
@@ -694,7 +706,7 @@ def find_phase(plan: Plan, query: str) -> Phase:
             return by_number[0]
         if len(by_number) > 1:
             raise _ambiguous(query, by_number)
-        if not rest and (raw.isdigit() or cleaned.startswith("phase")):
+        if not rest and (raw[0].isdigit() or cleaned.startswith("phase")):
             raise _unknown(plan, query)
     return _find_by_name(plan, query, cleaned)
 

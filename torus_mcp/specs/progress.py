@@ -23,6 +23,9 @@ class TaskStatus(BaseModel):
 
 class PhaseStatus(BaseModel):
     number: int | None
+    key: str | None = Field(
+        default=None, description='The phase number as printed ("2", "1.5"); pass it as phase'
+    )
     name: str
     heading: str
     line: int
@@ -39,6 +42,7 @@ class PlanStatus(BaseModel):
     phases: list[PhaseStatus]
     next_phase: str | None = Field(description="The first phase with an open task, or null when all are done")
     next_phase_number: int | None
+    next_phase_key: str | None = None
     findings: list[Finding]
 
 
@@ -48,6 +52,7 @@ def plan_status(feature: str, plan: Plan) -> PlanStatus:
     phases = [
         PhaseStatus(
             number=p.number,
+            key=p.key,
             name=p.name,
             heading=p.heading,
             line=p.line,
@@ -71,5 +76,6 @@ def plan_status(feature: str, plan: Plan) -> PlanStatus:
         phases=phases,
         next_phase=upcoming.heading.lstrip("#").strip() if upcoming else None,
         next_phase_number=upcoming.number if upcoming else None,
+        next_phase_key=upcoming.key if upcoming else None,
         findings=plan.findings,
     )
