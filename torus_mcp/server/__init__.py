@@ -19,7 +19,10 @@ INSTRUCTIONS = (
     "torus-mcp serves the Torus spec-driven workflow. Spec packs (prd.md, fdd.md, plan.md, requirements.yml) "
     "live under docs/features/<slug>/ or docs/exec-plans/.../. Use the analyze, architect, plan and develop "
     "prompts (or get_prompt) for the personas; read documents with read_doc and keep the version it returns: "
-    "write_doc and edit_section need it as expected_version. workspace_info explains which project is in use."
+    "write_doc and edit_section need it as expected_version. check_gates says where a feature stands and why, "
+    "trace_requirements which acceptance criteria lack a test, plan_status and update_task track the plan. "
+    "mix_compile (warnings_as_errors=true, as Torus CI), mix_test and mix_format return diagnostics as data. "
+    "workspace_info explains which project is in use."
 )
 
 
