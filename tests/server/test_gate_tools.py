@@ -183,3 +183,29 @@ async def test_prompts_open_with_the_gate_summary(connect, project: Path) -> Non
     assert "Stop: the prd gate of `grade-sync` fails" in first
     assert first.index("Stop:") < first.index("## Torus Spec")
     assert "stage `developing`" in develop.messages[0].content.text
+
+
+@pytest.mark.parametrize("tool", ["check_gates", "plan_status", "get_prompt"])
+async def test_any_first_tool_call_takes_the_root_from_client_roots(
+    mode, project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tool: str
+) -> None:
+    """With no --root, the first tool call, whatever it is, asks the client for its roots."""
+    from mcp import Client
+    from mcp_types import ListRootsResult, Root
+
+    from torus_mcp.server import create_server
+
+    monkeypatch.delenv("TORUS_ROOT", raising=False)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+
+    async def list_roots(context) -> ListRootsResult:
+        return ListRootsResult(roots=[Root(uri=project.resolve().as_uri())])
+
+    arguments = {"feature": "canvas-preview"} | ({"name": "develop"} if tool == "get_prompt" else {})
+    server = create_server(None, cwd=elsewhere)
+    async with Client(server, mode=mode, cache=None, list_roots_callback=list_roots) as client:
+        result = await call_ok(client, tool, **arguments)
+        info = await call_ok(client, "workspace_info")
+    assert info["rule"] == "client roots" and info["root"] == str(project.resolve())
+    assert result

@@ -67,15 +67,16 @@ def client_roots_resolver(state: ServerState):
     return client_roots
 
 
+def client_roots_parameter(state: ServerState):
+    """The hidden tool parameter every workspace tool takes: the client's roots, asked for once."""
+    return Annotated[ListRootsResult | None, Resolve(client_roots_resolver(state))]
+
+
 def register_doc_tools(server: MCPServer, state: ServerState) -> None:
     # The read-only tools are coroutines: their file reads are small (documents are capped at 2 MiB),
     # and running them on the event loop saves the hand-off to a worker thread on every call.
-    ClientRoots = Annotated[ListRootsResult | None, Resolve(client_roots_resolver(state))]
-
-    def workspace_for(roots: ListRootsResult | None) -> Workspace:
-        if roots is not None:
-            state.settle_with_client_roots(roots)
-        return state.workspace()
+    ClientRoots = client_roots_parameter(state)
+    workspace_for = state.workspace
 
     @server.tool(annotations=READ_ONLY)
     async def workspace_info(roots: ClientRoots = None) -> WorkspaceInfo:

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from torus_mcp.documents import VersionConflict, read_document, write_document
 from torus_mcp.personas import doc_uri
-from torus_mcp.server.doc_tools import READ_ONLY, FeatureArg
+from torus_mcp.server.doc_tools import READ_ONLY, FeatureArg, client_roots_parameter
 from torus_mcp.server.errors import resource_errors, tool_errors
 from torus_mcp.server.protocol import announce_changes
 from torus_mcp.server.state import ServerState
@@ -109,8 +109,10 @@ def _requirements_file(ws: Workspace, ref: FeatureRef, requirement_id: str):
 
 
 def register_gate_tools(server: MCPServer, state: ServerState) -> None:
+    ClientRoots = client_roots_parameter(state)
+
     @server.tool(annotations=READ_ONLY)
-    def check_gates(feature: FeatureArg, stage: StageArg = None) -> GateReport:
+    def check_gates(feature: FeatureArg, stage: StageArg = None, roots: ClientRoots = None) -> GateReport:
         """Check the Torus workflow gates of a feature from its documents: prd (analyze), fdd (architect),
         plan (planner), then developing / done from the plan's ticked tasks.
 
@@ -119,7 +121,7 @@ def register_gate_tools(server: MCPServer, state: ServerState) -> None:
         Run it before handing a document to the next persona, and after finishing a phase.
         """
         with tool_errors():
-            ws = state.workspace()
+            ws = state.workspace(roots)
             return gate_report(ws, ws.resolve_feature(feature), stage)
 
     @server.tool(annotations=READ_ONLY)
@@ -128,6 +130,7 @@ def register_gate_tools(server: MCPServer, state: ServerState) -> None:
         phase: Annotated[
             str | None, Field(description="Narrow to the FR/ACs this phase's tasks cite, e.g. 2")
         ] = None,
+        roots: ClientRoots = None,
     ) -> TraceMatrix:
         """Trace each requirement: FR -> acceptance criteria -> FDD sections citing them -> plan tasks
         citing them -> tests referencing them (ExUnit `@tag ac: "AC-001"`, `# @ac "AC-001"` comments, ids in
@@ -136,19 +139,19 @@ def register_gate_tools(server: MCPServer, state: ServerState) -> None:
         from torus_mcp.specs.trace import build_trace
 
         with tool_errors():
-            ws = state.workspace()
+            ws = state.workspace(roots)
             _, pack = load_feature_pack(ws, feature)
             return build_trace(pack, ws.root, phase)
 
     @server.tool(annotations=READ_ONLY)
-    async def plan_status(feature: FeatureArg) -> PlanStatus:
+    async def plan_status(feature: FeatureArg, roots: ClientRoots = None) -> PlanStatus:
         """Progress of a feature's plan.md: each phase with its tasks (numbered as update_task takes them),
         done/total, and the next phase with an open task."""
         from torus_mcp.specs.plan import parse_plan
         from torus_mcp.specs.progress import plan_status as status_of
 
         with tool_errors():
-            ws = state.workspace()
+            ws = state.workspace(roots)
             ref = ws.resolve_feature(feature)
             path = ws.doc_path(ref, "plan.md", must_exist=True)
             return status_of(ref.id, parse_plan(read_document(path, f"{ref.rel_path}/plan.md").text))
@@ -166,12 +169,13 @@ def register_gate_tools(server: MCPServer, state: ServerState) -> None:
         ctx: Context,
         done: Annotated[bool, Field(description="true to tick the checkbox, false to untick it")] = True,
         expected_version: VersionArg = None,
+        roots: ClientRoots = None,
     ) -> TaskUpdate:
         """Tick (or untick) one task checkbox in plan.md; nothing else in the file changes."""
         from torus_mcp.specs.plan import find_phase, find_task, parse_plan, set_task_done
 
         with tool_errors():
-            ws = state.workspace()
+            ws = state.workspace(roots)
             ref = ws.resolve_feature(feature)
             path = ws.doc_path(ref, "plan.md", must_exist=True)
             label = f"{ref.rel_path}/plan.md"
@@ -214,6 +218,7 @@ def register_gate_tools(server: MCPServer, state: ServerState) -> None:
         ] = None,
         proof_type: Annotated[str, Field(description="Kind of proof, e.g. test, manual, telemetry")] = "test",
         expected_version: VersionArg = None,
+        roots: ClientRoots = None,
     ) -> RequirementUpdate:
         """Set an FR/AC status and/or append a proof in the pack's requirements.yml, keeping the rest of the
         file (comments, order, quoting) exactly as it was. An AC listed twice in the file is updated in
@@ -221,7 +226,7 @@ def register_gate_tools(server: MCPServer, state: ServerState) -> None:
         from torus_mcp.specs.requirements_edit import update_requirement
 
         with tool_errors():
-            ws = state.workspace()
+            ws = state.workspace(roots)
             ref = ws.resolve_feature(feature)
             doc, path, current = _requirements_file(ws, ref, id)
             label = f"{ref.rel_path}/{doc}"

@@ -10,6 +10,7 @@ from mcp_types import ToolAnnotations
 from pydantic import Field
 
 from torus_mcp.mix.summary import RunDigest
+from torus_mcp.server.doc_tools import client_roots_parameter
 from torus_mcp.server.errors import resource_errors, tool_errors
 from torus_mcp.server.state import ServerState
 
@@ -91,6 +92,8 @@ def _mix_errors():
 
 
 def register_mix_tools(server: MCPServer, state: ServerState) -> None:
+    ClientRoots = client_roots_parameter(state)
+
     @server.tool(annotations=RUN)
     async def mix_compile(
         ctx: Context,
@@ -104,6 +107,7 @@ def register_mix_tools(server: MCPServer, state: ServerState) -> None:
         ] = False,
         env: EnvArg = None,
         limit: LimitArg = 20,
+        roots: ClientRoots = None,
     ) -> MixToolResult:
         """Run `mix compile` in the project root and return its diagnostics as data: file, line, column,
         severity, message, grouped by file and kind, with exact totals. Every warning is reported, also on a
@@ -113,7 +117,7 @@ def register_mix_tools(server: MCPServer, state: ServerState) -> None:
 
         with tool_errors(*_mix_errors()):
             run = await compile_project(
-                state.workspace().root,
+                state.workspace(roots).root,
                 force=force,
                 warnings_as_errors=warnings_as_errors,
                 env=env,
@@ -147,6 +151,7 @@ def register_mix_tools(server: MCPServer, state: ServerState) -> None:
         ] = False,
         env: EnvArg = None,
         limit: LimitArg = 20,
+        roots: ClientRoots = None,
     ) -> MixToolResult:
         """Run `mix test` (all, some files, failed_only or stale) and return failures first as data: test name,
         module, file:line, kind (failure, invalid, setup_all, doctest), message, code/left/right, stacktrace,
@@ -155,7 +160,7 @@ def register_mix_tools(server: MCPServer, state: ServerState) -> None:
         from torus_mcp.mix.operations import test_project
 
         with tool_errors(*_mix_errors()):
-            root = state.workspace().root
+            root = state.workspace(roots).root
             _check_selection(root, paths or (), only or (), exclude or (), seed, max_failures)
             run = await test_project(
                 root,
@@ -184,6 +189,7 @@ def register_mix_tools(server: MCPServer, state: ServerState) -> None:
         ] = True,
         env: EnvArg = None,
         limit: LimitArg = 20,
+        roots: ClientRoots = None,
     ) -> MixToolResult:
         """Check formatting as Torus CI does (`mix format --check-formatted`) and return the files it rejects.
         With check=false the rejected files are formatted with `mix format`; the notes name them and the
@@ -192,7 +198,7 @@ def register_mix_tools(server: MCPServer, state: ServerState) -> None:
 
         with tool_errors(*_mix_errors()):
             run_format = format_check if check else format_project
-            run = await run_format(state.workspace().root, env=env, on_progress=_progress(ctx))
+            run = await run_format(state.workspace(roots).root, env=env, on_progress=_progress(ctx))
             return _tool_result(run, limit)
 
     @server.resource(

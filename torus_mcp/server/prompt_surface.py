@@ -17,7 +17,7 @@ from pydantic import Field
 from torus_mcp.catalog import TEMPLATE_DOCS
 from torus_mcp.documents import page_of
 from torus_mcp.personas import PERSONA_DESCRIPTIONS, RenderedPrompt, render_persona
-from torus_mcp.server.doc_tools import READ_ONLY, FeatureArg, OffsetArg
+from torus_mcp.server.doc_tools import READ_ONLY, FeatureArg, OffsetArg, client_roots_parameter
 from torus_mcp.server.errors import prompt_errors, tool_errors
 from torus_mcp.server.results import PromptText
 from torus_mcp.server.state import ServerState
@@ -44,8 +44,10 @@ def _messages(rendered: RenderedPrompt) -> list[UserMessage]:
 
 
 def register_prompts(server: MCPServer, state: ServerState) -> None:
-    def render(name: str, feature: str, **kwargs: str | None) -> RenderedPrompt:
-        ws = state.workspace()
+    ClientRoots = client_roots_parameter(state)
+
+    def render(name: str, feature: str, roots=None, **kwargs: str | None) -> RenderedPrompt:
+        ws = state.workspace(roots)
         from torus_mcp.server.gate_tools import gate_summary_for
 
         return render_persona(
@@ -90,12 +92,13 @@ def register_prompts(server: MCPServer, state: ServerState) -> None:
             str | None, Field(description="analyze only: informal feature description")
         ] = None,
         offset: OffsetArg = 0,
+        roots: ClientRoots = None,
     ) -> PromptText:
         """Render a Torus persona prompt (analyze, architect, plan, develop) as plain text with its spec
         documents inlined: the same content as the MCP prompt, for clients that cannot use MCP prompts.
         Follow the returned text as your instructions. Long prompts come in pages; continue with offset."""
         with tool_errors():
-            rendered = render(name, feature, phase=phase, description=description)
+            rendered = render(name, feature, roots, phase=phase, description=description)
             page = page_of(rendered.as_text(), offset)
             return PromptText(
                 name=name,

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from torus_mcp.catalog import GUIDES, feature_index, guide_text, template_text
 from torus_mcp.documents import page_of, read_document
-from torus_mcp.server.doc_tools import READ_ONLY, OffsetArg
+from torus_mcp.server.doc_tools import READ_ONLY, OffsetArg, client_roots_parameter
 from torus_mcp.server.errors import resource_errors
 from torus_mcp.server.results import ResourceText
 from torus_mcp.server.state import ServerState
@@ -21,6 +21,8 @@ DOC_TEMPLATE = "torus://features/{+feature}/{doc}"
 
 
 def register_resources(server: MCPServer, state: ServerState) -> None:
+    ClientRoots = client_roots_parameter(state)
+
     @server.resource(
         FEATURES_URI,
         name="features",
@@ -81,9 +83,11 @@ def register_resources(server: MCPServer, state: ServerState) -> None:
         ],
         ctx: Context,
         offset: OffsetArg = 0,
+        roots: ClientRoots = None,
     ) -> ResourceText:
         """Read any torus:// resource, for clients that cannot read MCP resources. Long texts come in pages
         of about 60 KB; continue with offset=next_offset."""
+        state.workspace(roots)  # settles the root from the client's roots before the resource is read
         contents = list(await ctx.read_resource(uri))
         text = "".join(c.content if isinstance(c.content, str) else "" for c in contents)
         mime = contents[0].mime_type if contents else None

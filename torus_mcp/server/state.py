@@ -47,7 +47,10 @@ class ServerState:
             self._choice = resolve_root(self.cli_root, os.environ, None, self.cwd)
         return self._choice
 
-    def workspace(self) -> Workspace:
+    def workspace(self, roots: ListRootsResult | None = None) -> Workspace:
+        """The workspace; a tool passes the client's roots, which settle the root the first time."""
+        if roots is not None:
+            self.settle_with_client_roots(roots)
         # Kept while the root and .torus-mcp.toml stay the same, so a changed config is picked up
         # without a restart and an unchanged one costs one stat per request.
         choice = self.choice()
