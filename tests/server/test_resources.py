@@ -145,3 +145,23 @@ async def test_subscribers_hear_about_changed_and_new_documents(project: Path) -
         await call_ok(client, "update_task", feature="canvas-preview", phase="2", task="3")
     assert received.count("notifications/resources/updated") == 1
     assert received.count("notifications/resources/list_changed") == 1
+
+
+async def test_a_huge_run_log_resource_keeps_its_start_and_its_end(connect, project: Path) -> None:
+    """A runaway run can log hundreds of MB; the resource serves the first MB and the last 8 MB."""
+    from torus_mcp.mix.runs import RunStore, default_state_dir
+    from torus_mcp.server.mix_tools import LOG_HEAD_BYTES, LOG_TAIL_BYTES
+
+    store = RunStore(default_state_dir(project))
+    run_id = store.new_run_id()
+    line = b"x" * 99 + b"\n"
+    body = line * ((12 * 1024 * 1024) // len(line))
+    store.log_path(run_id).write_bytes(
+        b"FIRST LINE\n" + body + b"Finished in 0.1 seconds\n4 tests, 0 failures\n"
+    )
+    async with connect(project) as client:
+        text = (await client.read_resource(f"torus://runs/{run_id}/log")).contents[0].text
+    assert text.startswith("FIRST LINE\n")
+    assert text.endswith("4 tests, 0 failures\n")
+    assert "bytes of the log left out" in text
+    assert LOG_TAIL_BYTES < len(text) < LOG_HEAD_BYTES + LOG_TAIL_BYTES + 200
