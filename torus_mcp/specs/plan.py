@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, computed_field
 
 from torus_mcp.specs.findings import Finding
+from torus_mcp.specs.ids import ids_in
 from torus_mcp.specs.sections import (
     PSEUDO_LEVEL,
     Section,
@@ -249,15 +250,11 @@ def _label(text: str) -> tuple[str | None, str]:
 _CHECKBOX_RE = re.compile(
     r"^\[(?P<mark>[ xX]|n/?a|-|~|skip(?:ped)?)\](?:[ \t]+(?P<text>.*))?$", re.DOTALL | re.IGNORECASE
 )
-_ID_RE = re.compile(r"\b(?:NFR|FR|AC)-?\d+[a-z]?\b")
 
 
 def cited_ids(text: str) -> list[str]:
     """FR/NFR/AC ids in ``text``, in order of first appearance, each once."""
-    seen: dict[str, None] = {}
-    for found in _ID_RE.findall(text):
-        seen.setdefault(found, None)
-    return list(seen)
+    return ids_in(text)
 
 
 def _one_line(text: str) -> str:

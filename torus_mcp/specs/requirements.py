@@ -26,6 +26,7 @@ from pydantic import BaseModel, Field
 
 from torus_mcp.specs.entries import HEADING, ITEM, LINE, TABLE, Entry, MarkdownView, view_of
 from torus_mcp.specs.findings import Finding
+from torus_mcp.specs.ids import ID_PATTERN, ID_RE, id_kind, normalize_id
 from torus_mcp.specs.markers import Marker, Note, extract_notes, find_markers
 from torus_mcp.specs.sections import Section, normalize_title
 
@@ -127,32 +128,8 @@ class RequirementSet(BaseModel):
 # ---------------------------------------------------------------------------------------------
 # Ids
 
-ID_PATTERN = r"(?<![A-Za-z0-9_])(NFR|FR|AC)-?(\d{1,4})([a-z]?)(?![A-Za-z0-9_])"
-ID_RE = re.compile(ID_PATTERN)
-_FULL_ID_RE = re.compile(r"^\s*(NFR|FR|AC)[-_ ]?0*(\d{1,6})([a-z]?)\s*$", re.IGNORECASE)
 _RANGE_RE = re.compile(ID_PATTERN + r"\s*(?:–|—|-|\.\.\.?|to|through)\s*" + ID_PATTERN)
 _MAX_RANGE = 50
-
-
-def normalize_id(raw: str) -> str:
-    """The form ids are matched by: prefix upper-case, a dash, the number zero-padded to three
-    digits, a suffix letter lower-case. ``FR1``, ``FR-1`` and ``fr-001`` -> ``FR-001``;
-    ``AC-4B`` -> ``AC-004b``; ``FR-1234`` -> ``FR-1234``. Anything else is returned upper-cased with
-    whitespace collapsed, so unknown id schemes still match themselves."""
-    match = _FULL_ID_RE.match(raw)
-    if not match:
-        return " ".join(raw.split()).upper()
-    prefix, number, suffix = match.groups()
-    return f"{prefix.upper()}-{int(number):03d}{suffix.lower()}"
-
-
-def id_kind(raw: str) -> Literal["FR", "NFR", "AC"] | None:
-    """ "FR", "NFR" or "AC" for an id in any spelling; None for anything else."""
-    match = _FULL_ID_RE.match(raw)
-    if not match:
-        return None
-    prefix = match.group(1).upper()
-    return "NFR" if prefix == "NFR" else "FR" if prefix == "FR" else "AC"
 
 
 def find_ids(text: str, kinds: tuple[str, ...] = ("FR", "NFR", "AC")) -> list[str]:

@@ -12,6 +12,8 @@ import re
 
 from pydantic import BaseModel
 
+from torus_mcp.specs.ids import normalize_id
+
 STATUSES = ("proposed", "verified_fdd", "verified_plan", "verified")
 _PLAIN_SCALAR = re.compile(r"^[A-Za-z0-9_./:#-][A-Za-z0-9_./:#@ -]*$")
 
@@ -28,14 +30,6 @@ class RequirementEdit(BaseModel):
     proof_added: bool
     proofs: int  # how many proofs the entry has now
     copies: int = 1  # entries with this id in the file (all updated alike)
-
-
-def _norm(raw: str) -> str:
-    match = re.match(r"^\s*([A-Za-z]+)-?0*(\d+)([A-Za-z]?)\s*$", raw)
-    if not match:
-        return raw.strip().upper()
-    prefix, number, suffix = match.groups()
-    return f"{prefix.upper()}-{int(number)}{suffix.lower()}"
 
 
 def _scalar(value: str) -> str:
@@ -80,11 +74,11 @@ def find_entries(text: str, requirement_id: str) -> list:
         raise RequirementEditError(
             f"the file is not valid YAML{where}: fix it with write_doc first."
         ) from exc
-    wanted = _norm(requirement_id)
+    wanted = normalize_id(requirement_id)
     found = []
     for mapping in _mappings(root):
         entry = _entry(mapping, "id")
-        if entry and isinstance(entry[1], yaml.ScalarNode) and _norm(entry[1].value) == wanted:
+        if entry and isinstance(entry[1], yaml.ScalarNode) and normalize_id(entry[1].value) == wanted:
             found.append(mapping)
     return found
 

@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 
+from torus_mcp.specs.ids import ID_RE, normalize_id
+
 if TYPE_CHECKING:
     from torus_mcp.specs.sections import Section
 
 
-ID_PATTERN = re.compile(r"(?<![A-Za-z0-9])(?:FR|NFR|AC)-?\d+[a-z]?(?![A-Za-z0-9])")
 # Lines of a test file where an id is a deliberate reference, not a coincidence.
 _REFERENCE_CONTEXT = re.compile(
     r"@(?:module)?tag\b|#\s*@(?:ac|fr|nfr|requirement)\b|^\s*(?:test|describe|property)\s+\"", re.IGNORECASE
@@ -66,8 +67,6 @@ class TraceMatrix(BaseModel):
 
 def scan_test_references(root: Path) -> dict[str, list[TestRef]]:
     """Every FR/AC id referenced from the project's tests (test/ and apps/*/test/), by normalized id."""
-    from torus_mcp.specs.requirements import normalize_id
-
     found: dict[str, list[TestRef]] = {}
     test_dirs = [root / "test", *sorted((root / "apps").glob("*/test"))]
     for test_dir in test_dirs:
@@ -77,22 +76,22 @@ def scan_test_references(root: Path) -> dict[str, list[TestRef]]:
             dirnames[:] = [d for d in dirnames if not d.startswith((".", "_build"))]
             for name in filenames:
                 if name.endswith(TEST_FILE_SUFFIXES):
-                    _scan_file(Path(dirpath) / name, root, found, normalize_id)
+                    _scan_file(Path(dirpath) / name, root, found)
     return found
 
 
-def _scan_file(path: Path, root: Path, found: dict[str, list[TestRef]], normalize_id) -> None:
+def _scan_file(path: Path, root: Path, found: dict[str, list[TestRef]]) -> None:
     try:
         if path.stat().st_size > MAX_TEST_FILE_BYTES:
             return
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return
-    if not ID_PATTERN.search(text):
+    if not ID_RE.search(text):
         return
     rel = path.relative_to(root).as_posix()
     for number, line in enumerate(text.splitlines(), start=1):
-        if not ID_PATTERN.search(line):
+        if not ID_RE.search(line):
             continue
         context = _REFERENCE_CONTEXT.search(line)
         if not context:
@@ -101,7 +100,7 @@ def _scan_file(path: Path, root: Path, found: dict[str, list[TestRef]], normaliz
         kind: Literal["tag", "comment", "test name"] = (
             "tag" if "tag" in token else "comment" if token.lstrip().startswith("#") else "test name"
         )
-        for match in ID_PATTERN.finditer(line):
+        for match in ID_RE.finditer(line):
             refs = found.setdefault(normalize_id(match.group(0)), [])
             ref = TestRef(file=rel, line=number, kind=kind)
             if ref not in refs:
@@ -115,13 +114,11 @@ def _section_label(section: Section) -> str:
 
 def _fdd_citations(fdd_text: str | None, sections: list[Section]) -> dict[str, list[str]]:
     """Normalized id -> labels of the FDD sections whose own lines mention it."""
-    from torus_mcp.specs.requirements import normalize_id
-
     cites: dict[str, list[str]] = {}
     if not fdd_text:
         return cites
     for number, line in enumerate(fdd_text.splitlines(), start=1):
-        ids = ID_PATTERN.findall(line)
+        ids = [m.group(0) for m in ID_RE.finditer(line)]
         if not ids:
             continue
         owner = None
@@ -139,7 +136,6 @@ def _fdd_citations(fdd_text: str | None, sections: list[Section]) -> dict[str, l
 def build_trace(pack, root: Path, phase: str | None = None) -> TraceMatrix:
     """The traceability matrix of a loaded SpecPack; `phase` narrows it to what that phase's tasks cite."""
     from torus_mcp.specs.plan import find_phase
-    from torus_mcp.specs.requirements import normalize_id
 
     reqs = pack.requirements
     tests = scan_test_references(root)
