@@ -20,7 +20,7 @@ from torus_mcp.mix.parse_test import parse_test_output
 from torus_mcp.mix.preflight import check_database, check_deps, check_mix_project
 from torus_mcp.mix.runner import ProgressCallback, RawRun, run_mix
 from torus_mcp.mix.settings import MixSettings, load_mix_settings
-from torus_mcp.mix.structured import load_compile_events, load_test_events
+from torus_mcp.mix.structured import load_compile_events, load_test_events, root_relative
 
 COMPILE_HELPERS = ("torus_mcp_json.exs", "torus_mcp_compile.exs")
 TEST_HELPERS = ("torus_mcp_json.exs", "torus_mcp_formatter.exs")
@@ -186,7 +186,7 @@ async def format_check(
     )
     format_result = parse_format_output(raw.output)
     # 1.15+ print absolute paths; show them like 1.14 does, relative to the project.
-    format_result.unformatted_files = [_relative(f, root) for f in format_result.unformatted_files]
+    format_result.unformatted_files = [root_relative(f, root) for f in format_result.unformatted_files]
     return _result("format", raw, "text", None, format=format_result)
 
 
@@ -338,16 +338,6 @@ def _result(
         fallback_reason=fallback,
         build_lock=raw.build_lock,
     )
-
-
-def _relative(file: str, root: Path) -> str:
-    path = Path(file)
-    if path.is_absolute():
-        try:
-            return path.resolve().relative_to(root).as_posix()
-        except ValueError:
-            return file
-    return file
 
 
 # Names that start with `test_` are collected by pytest wherever they are imported.

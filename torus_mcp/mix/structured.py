@@ -259,7 +259,7 @@ def _test_failure(event: dict[str, Any], root: Path, app: str | None) -> TestFai
     return TestFailure(
         name=_text(event.get("name")) or "(unnamed test)",
         module=_text(event.get("module")),
-        file=_root_relative(_text(event.get("file")), root),
+        file=root_relative(_text(event.get("file")), root),
         line=_int(event.get("line")),
         kind=kind,
         message=_failure_message(first),
@@ -278,7 +278,7 @@ def _module_failure(event: dict[str, Any], root: Path, app: str | None) -> TestF
     return TestFailure(
         name="setup_all",
         module=_text(event.get("module")),
-        file=_root_relative(_text(event.get("file")), root),
+        file=root_relative(_text(event.get("file")), root),
         kind="setup_all",
         message=_failure_message(first),
         exception=_text(first.get("exception")),
@@ -315,10 +315,11 @@ def _app_relative(file: str | None, root: Path) -> tuple[str | None, str | None]
             break
         if (parent / "mix.exs").is_file():
             return path.relative_to(parent).as_posix(), parent.name
-    return _root_relative(file, root), None
+    return root_relative(file, root), None
 
 
-def _root_relative(file: str | None, root: Path) -> str | None:
+def root_relative(file: str | None, root: Path) -> str | None:
+    """A path mix printed, relative to the project when it is inside it (1.15+ print absolute ones)."""
     if file is None:
         return None
     path = Path(file)
