@@ -76,7 +76,6 @@ def register_doc_tools(server: MCPServer, state: ServerState) -> None:
     # The read-only tools are coroutines: their file reads are small (documents are capped at 2 MiB),
     # and running them on the event loop saves the hand-off to a worker thread on every call.
     ClientRoots = client_roots_parameter(state)
-    workspace_for = state.workspace
 
     @server.tool(annotations=READ_ONLY)
     async def workspace_info(roots: ClientRoots = None) -> WorkspaceInfo:
@@ -87,7 +86,7 @@ def register_doc_tools(server: MCPServer, state: ServerState) -> None:
         searched for spec packs, which persona prompts the project overrides, and what to fix.
         """
         with tool_errors():
-            ws = workspace_for(roots)
+            ws = state.workspace(roots)
             features = ws.discover()
             trees = ws.spec_trees()
             hints = []
@@ -120,7 +119,7 @@ def register_doc_tools(server: MCPServer, state: ServerState) -> None:
         docs/exec-plans/{current,archive}/epics/<epic>/<feature>/ (id <epic>/<feature>).
         """
         with tool_errors():
-            ws = workspace_for(roots)
+            ws = state.workspace(roots)
             return FeatureList(root=str(ws.root), features=feature_index(ws))
 
     @server.tool(annotations=READ_ONLY)
@@ -143,7 +142,7 @@ def register_doc_tools(server: MCPServer, state: ServerState) -> None:
         come in pages of about 60 KB; call again with offset=next_offset for the rest.
         """
         with tool_errors():
-            ws = workspace_for(roots)
+            ws = state.workspace(roots)
             ref, name, content = _read(ws, feature, doc)
             text, chosen, outline = content.text, None, []
             if name.endswith((".md", ".markdown")):
@@ -193,7 +192,7 @@ def register_doc_tools(server: MCPServer, state: ServerState) -> None:
         the PRD.
         """
         with tool_errors():
-            ws = workspace_for(roots)
+            ws = state.workspace(roots)
             clean_title = " ".join(title.split())
             if not clean_title or len(clean_title) > 200:
                 raise WorkspaceError("title must be one line of 1 to 200 characters, e.g. 'Canvas Preview'.")
@@ -249,7 +248,7 @@ def register_doc_tools(server: MCPServer, state: ServerState) -> None:
         To change one section only, prefer edit_section.
         """
         with tool_errors():
-            ws = workspace_for(roots)
+            ws = state.workspace(roots)
             ref = ws.resolve_feature(feature)
             name = normalize_doc_name(doc)
             path = ws.doc_path(ref, name, must_exist=False)
@@ -290,7 +289,7 @@ def register_doc_tools(server: MCPServer, state: ServerState) -> None:
         from torus_mcp.specs.sections import find_section, parse_sections
 
         with tool_errors():
-            ws = workspace_for(roots)
+            ws = state.workspace(roots)
             ref, name, current = _read(ws, feature, doc)
             if not name.endswith((".md", ".markdown")):
                 raise WorkspaceError(f"{name} is not Markdown; use write_doc to change it.")
