@@ -10,7 +10,7 @@ import venv
 from pathlib import Path
 
 import pytest
-from mcp import Client, StdioServerParameters
+from mcp import Client, StdioServerParameters, stdio_client
 
 from tests.conftest import REPO_ROOT
 
@@ -32,7 +32,7 @@ async def test_console_script_serves_over_stdio(project: Path, tmp_path: Path) -
         command=str(console_script()), args=["--log-level", "INFO", "--root", str(project)], cwd=str(tmp_path)
     )
     with stderr_log.open("w") as errlog:
-        async with Client(params, mode="legacy") as client:
+        async with Client(stdio_client(params, errlog=errlog), mode="legacy") as client:
             tools = {t.name for t in (await client.list_tools()).tools}
             prompt = await client.get_prompt("develop", {"feature": "canvas-preview", "phase": "1"})
             read = await client.call_tool("read_doc", {"feature": "canvas-preview", "doc": "plan"})
@@ -40,8 +40,9 @@ async def test_console_script_serves_over_stdio(project: Path, tmp_path: Path) -
                 "write_doc",
                 {"feature": "canvas-preview", "doc": "plan", "content": "x", "expected_version": "sha256:00"},
             )
-    del errlog
     assert {"read_doc", "write_doc", "get_prompt"} <= tools
+    # --log-level INFO logs the refused write; it lands on stderr (stdout carried only the protocol).
+    assert "version conflict" in stderr_log.read_text()
     assert "## Phase 1" in prompt.messages[0].content.text
     assert read.structured_content["text"] == (project / "docs/features/canvas-preview/plan.md").read_text()
     assert stale.is_error and "version conflict" in stale.content[0].text
