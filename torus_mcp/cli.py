@@ -16,6 +16,9 @@ from collections.abc import Sequence
 
 from torus_mcp import __version__
 
+LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR"]
+LOG_LEVEL_HELP = "log level (logs go to stderr; stdout belongs to the protocol)"
+
 # name -> (module, one-line help). Modules that are not present in this build are left out.
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "demo": (
@@ -35,15 +38,18 @@ def build_parser() -> argparse.ArgumentParser:
         description="MCP server for Torus spec-driven development. Without a subcommand: serve over stdio.",
     )
     parser.add_argument("--version", action="version", version=f"torus-mcp {__version__}")
-    parser.add_argument(
-        "--log-level",
-        default="WARNING",
-        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
-        help="log level (logs go to stderr; stdout belongs to the protocol)",
+    parser.add_argument("--log-level", default="WARNING", choices=LOG_LEVELS, help=LOG_LEVEL_HELP)
+    # Every subcommand takes --root and --log-level too, so options may come in any order; the
+    # subcommand's --log-level has no default of its own and so never hides the global one.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--log-level", default=argparse.SUPPRESS, choices=LOG_LEVELS, help=LOG_LEVEL_HELP)
+    common.add_argument(
+        "--root",
+        default=None,
+        help="project root (default: TORUS_ROOT, the client's roots, or the nearest mix.exs above the cwd)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    serve = sub.add_parser("serve", help="serve MCP over stdio (the default)")
-    _add_root(serve)
+    sub.add_parser("serve", help="serve MCP over stdio (the default)", parents=[common])
     for name, (module_name, help_text) in SUBCOMMANDS.items():
         try:
             module = importlib.import_module(module_name)
@@ -51,30 +57,16 @@ def build_parser() -> argparse.ArgumentParser:
             if exc.name != module_name:
                 raise
             continue
-        command = sub.add_parser(name, help=help_text, description=help_text)
-        if not any(a.dest == "root" for a in getattr(command, "_actions", [])):
-            _add_root(command)
+        command = sub.add_parser(name, help=help_text, description=help_text, parents=[common])
         module.add_arguments(command)
         command.set_defaults(run=module.run)
     return parser
 
 
-def _add_root(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--root",
-        default=None,
-        help="project root (default: TORUS_ROOT, the client's roots, or the nearest mix.exs above the cwd)",
-    )
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    # `torus-mcp --root DIR` (no subcommand) means `serve --root DIR`.
-    has_command = any(a in {"serve", *SUBCOMMANDS} for a in args_list)
-    if not has_command and not {"-h", "--help", "--version"} & set(args_list):
-        args_list = [*_leading_options(args_list), "serve", *_trailing(args_list)]
-    args = parser.parse_args(args_list)
+    args = parser.parse_args(_with_default_command(args_list))
     logging.basicConfig(
         level=getattr(logging, args.log_level),
         stream=sys.stderr,
@@ -86,32 +78,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     return int(args.run(args) or 0)
 
 
-def _leading_options(args: list[str]) -> list[str]:
-    """Global options (--log-level X) that must stay before the subcommand."""
-    out, i = [], 0
-    while i < len(args):
-        if args[i] == "--log-level" and i + 1 < len(args):
-            out += args[i : i + 2]
-            i += 2
-        elif args[i].startswith("--log-level="):
-            out.append(args[i])
-            i += 1
-        else:
-            i += 1
-    return out
-
-
-def _trailing(args: list[str]) -> list[str]:
-    out, i = [], 0
-    while i < len(args):
-        if args[i] == "--log-level":
-            i += 2
-        elif args[i].startswith("--log-level="):
-            i += 1
-        else:
-            out.append(args[i])
-            i += 1
-    return out
+def _with_default_command(args: list[str]) -> list[str]:
+    """Without a subcommand, `torus-mcp [options]` means `torus-mcp serve [options]`."""
+    if any(a in {"serve", *SUBCOMMANDS} for a in args) or {"-h", "--help", "--version"} & set(args):
+        return args
+    return ["serve", *args]
 
 
 def _serve(root: str | None) -> int:
