@@ -57,18 +57,16 @@ class RequirementUpdate(BaseModel):
     previous_version: str
 
 
-def load_feature_pack(ws: Workspace, feature: str):
+def _pack(ref: FeatureRef):
     from torus_mcp.specs.pack import load_pack
 
-    ref = ws.resolve_feature(feature)
-    return ref, load_pack(ref.path, ref.id)
+    return load_pack(ref.path, ref.id)
 
 
 def gate_report(ws: Workspace, ref: FeatureRef, stage: str | None = None) -> GateReport:
     from torus_mcp.specs.gates import check_gates, gates_config
-    from torus_mcp.specs.pack import load_pack
 
-    return check_gates(load_pack(ref.path, ref.id), stage, gates_config(ws.config))
+    return check_gates(_pack(ref), stage, gates_config(ws.config))
 
 
 def gate_summary_for(ws: Workspace):
@@ -140,8 +138,7 @@ def register_gate_tools(server: MCPServer, state: ServerState) -> None:
 
         with tool_errors():
             ws = state.workspace(roots)
-            _, pack = load_feature_pack(ws, feature)
-            return build_trace(pack, ws.root, phase)
+            return build_trace(_pack(ws.resolve_feature(feature)), ws.root, phase)
 
     @server.tool(annotations=READ_ONLY)
     async def plan_status(feature: FeatureArg, roots: ClientRoots = None) -> PlanStatus:
