@@ -123,7 +123,7 @@ def render_persona(
             f"only the analyze prompt takes a description; {name} reads the feature's documents."
         )
 
-    documents = _read_pack_docs(workspace, feature, PERSONA_DOCS[name])
+    documents = _read_pack_docs(feature, PERSONA_DOCS[name])
     present = {d.doc: d for d in documents}
     notes: list[str] = []
     trailer: list[str] = []
@@ -195,13 +195,11 @@ def _documents_line(documents: list[EmbeddedDoc]) -> str:
     return f"Attached from the spec pack: {listed}."
 
 
-def _read_pack_docs(workspace: Workspace, feature: FeatureRef, names: tuple[str, ...]) -> list[EmbeddedDoc]:
+def _read_pack_docs(feature: FeatureRef, names: tuple[str, ...]) -> list[EmbeddedDoc]:
+    present = feature.docs()  # the pack's documents, links out of the spec tree left out
     docs = []
-    for doc in names:
-        path = feature.path / doc
-        if not path.is_file() or not workspace.is_inside_spec_tree(path):
-            continue
-        text = read_document(path, f"{feature.rel_path}/{doc}").text
+    for doc in (name for name in names if name in present):
+        text = read_document(feature.path / doc, f"{feature.rel_path}/{doc}").text
         docs.append(
             EmbeddedDoc(doc=doc, uri=doc_uri(feature.id, doc), mime_type=mime_type_of(doc), text=text)
         )
