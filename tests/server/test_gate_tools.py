@@ -208,4 +208,4 @@ async def test_any_first_tool_call_takes_the_root_from_client_roots(
         result = await call_ok(client, tool, **arguments)
         info = await call_ok(client, "workspace_info")
     assert info["rule"] == "client roots" and info["root"] == str(project.resolve())
-    assert result
+    assert result["feature"] == "canvas-preview"
