@@ -217,7 +217,14 @@ async def test_max_failures_stops_early(connect, built: dict[str, Path]) -> None
     async with connect(built["test_outcomes_app"]) as client:
         result = await call_ok(client, "mix_test", max_failures=1, seed=0)
     assert result["ok"] is False
-    assert result["failures"]["total"] == 1 and result["tests"]["failures"] == 1
+    assert result["failures"]["total"] == 1
+    # mix loads test files in parallel, so which module runs first varies even with seed 0: the first
+    # failure is a failed test, or a failed setup_all whose tests ExUnit counts as invalid.
+    (failure,) = result["failures"]["shown"]
+    if failure["kind"] == "setup_all":
+        assert result["tests"]["invalid"] >= 1
+    else:
+        assert result["tests"]["failures"] == 1
 
 
 @MIX
