@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -11,21 +10,6 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_PROJECT = REPO_ROOT / "examples" / "torus-example"
-
-
-def shared_dir() -> Path:
-    """`../shared` beside the checkout (CI always has it), or TORUS_SHARED_DIR."""
-    return Path(os.environ.get("TORUS_SHARED_DIR", REPO_ROOT.parent / "shared")).resolve()
-
-
-def require_shared(*parts: str) -> Path:
-    path = shared_dir().joinpath(*parts)
-    if not path.exists():
-        pytest.skip(
-            f"{path} is absent: the real Torus spec packs and mix captures live in ../shared beside the "
-            "checkout (CI has it); set TORUS_SHARED_DIR to run these tests elsewhere"
-        )
-    return path
 
 
 @pytest.fixture

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from tests.shared_data import REPO_ROOT, require_shared
+
 CAPTURES = REPO_ROOT / "tests" / "data" / "elixir-outputs"
 VERSIONS = ("1.14", "1.15", "1.16", "1.18")
-
-
-def shared_captures() -> Path:
-    """`../shared/elixir-outputs` beside the checkout, or under TORUS_SHARED_DIR."""
-    base = Path(os.environ.get("TORUS_SHARED_DIR", REPO_ROOT.parent / "shared"))
-    return base.resolve() / "elixir-outputs"
 
 
 def capture_path(rel: str) -> Path:
@@ -32,7 +26,4 @@ def read_capture(rel: str) -> str:
 
 @pytest.fixture
 def shared_outputs() -> Path:
-    path = shared_captures()
-    if not path.is_dir():
-        pytest.skip(f"{path} is absent (it sits beside the checkout in CI; set TORUS_SHARED_DIR elsewhere)")
-    return path
+    return require_shared("elixir-outputs")

@@ -14,18 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.shared_data import require_mix
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "elixir"
 PROJECTS = ("warnings_app", "compile_error_app", "test_outcomes_app", "umbrella_app")
-
-
-def require_mix() -> None:
-    """Skip without mix locally; fail in CI, where Elixir is always installed (`.ci/run`)."""
-    if shutil.which("mix") and shutil.which("elixir"):
-        return
-    message = "Elixir's `mix` is not on PATH (install it with `apt-get install elixir`)"
-    if os.environ.get("CI"):
-        pytest.fail(f"{message}; CI must run the mix integration tests.")
-    pytest.skip(f"{message}; skipping the tests that run real mix.")
 
 
 def copy_project(name: str, destination: Path) -> Path:

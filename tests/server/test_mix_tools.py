@@ -10,7 +10,7 @@ import anyio
 import pytest
 from mcp.shared.exceptions import MCPError
 
-from tests.mix_run.conftest import FIXTURES, require_mix
+from tests.mix_run.conftest import FIXTURES
 from tests.server.calls import call_error, call_ok
 from tests.server.mix_support import (
     build_projects,
@@ -19,6 +19,7 @@ from tests.server.mix_support import (
     wait_for_port_child,
     wait_until_gone,
 )
+from tests.shared_data import require_mix
 
 pytestmark = pytest.mark.anyio
 MIX = pytest.mark.mix

@@ -21,8 +21,8 @@ from mcp import Client
 from mcp.shared.exceptions import MCPError
 from mcp_types import INVALID_PARAMS, EmbeddedResource, PromptReference, TextResourceContents
 
-from tests.conftest import require_shared
 from tests.server.calls import call_error, call_ok
+from tests.shared_data import require_shared
 from torus_mcp.server import create_server
 
 pytestmark = pytest.mark.anyio

@@ -1,4 +1,4 @@
-"""Fixtures for the spec-pack parser tests: where the real Torus spec packs live, if anywhere."""
+"""Fixtures for the spec-pack parser tests: where the real Torus spec packs live."""
 
 from __future__ import annotations
 
@@ -6,13 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.specs.shared_data import shared_dir
+from tests.shared_data import require_shared
 
 
 @pytest.fixture
 def specpacks() -> Path:
-    """``shared/specpacks``; the test is skipped when it is absent (the packs are not committed)."""
-    path = shared_dir() / "specpacks"
-    if not path.is_dir():
-        pytest.skip(f"real spec packs not found at {path} (set TORUS_SHARED_DIR to the shared dir)")
-    return path
+    """``shared/specpacks``; skipped when absent (an error under CI: the packs are not committed)."""
+    return require_shared("specpacks")

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import EXAMPLE_PROJECT
+from tests.shared_data import require_shared
 from tests.specs.gate_samples import GOOD_FDD, GOOD_PLAN, GOOD_PRD, line_of, replace_once, write_pack
-from tests.specs.shared_data import shared_dir
 from torus_mcp import specs
 from torus_mcp.config import ConfigError, load_project_config
 from torus_mcp.specs import gates as gates_module
@@ -397,10 +397,7 @@ REAL_PACKS = {
 
 @pytest.fixture
 def specpacks() -> Path:
-    path = shared_dir() / "specpacks"
-    if not path.is_dir():
-        pytest.skip(f"real spec packs not found at {path} (set TORUS_SHARED_DIR to the shared dir)")
-    return path
+    return require_shared("specpacks")
 
 
 @pytest.mark.parametrize("name", sorted(REAL_PACKS))

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from tests.specs.shared_data import shared_dir
+from tests.shared_data import require_shared
 from torus_mcp.specs.plan import PhaseLookupError, find_phase, next_open_phase, parse_plan, phase_text
 from torus_mcp.specs.sections import SectionLookupError, find_section, parse_sections, section_text
 
@@ -27,13 +27,10 @@ FRAGMENTS = [
     "\t",
     "    ",
 ]
-FALLBACK = "## Phase 1: A\nGoal: g\nTasks:\n- [ ] a\n- [x] b\n\n## Phase Gate Summary\n- Gate A\n"
 
 
 def _corpus() -> list[str]:
-    packs = shared_dir() / "specpacks"
-    if not packs.is_dir():
-        return [FALLBACK]
+    packs = require_shared("specpacks")
     return [path.read_text(encoding="utf-8") for path in sorted(packs.glob("*/*.md"))]
 
 

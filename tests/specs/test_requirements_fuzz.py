@@ -6,9 +6,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-import pytest
-
-from tests.specs.shared_data import REPO_ROOT, shared_dir
+from tests.shared_data import REPO_ROOT, require_shared
 from torus_mcp.specs.pack import load_pack
 from torus_mcp.specs.plan import parse_plan
 from torus_mcp.specs.requirements import (
@@ -182,9 +180,7 @@ def fuzz(packs: list[dict[str, str]], rounds: int, seed: int, tmp_path: Path) ->
 
 
 def test_mutating_the_real_packs_never_raises(tmp_path):
-    root = shared_dir() / "specpacks"
-    if not root.is_dir():
-        pytest.skip(f"real spec packs not found at {root} (set TORUS_SHARED_DIR to the shared dir)")
+    root = require_shared("specpacks")
     packs = read_packs(root)
     assert len(packs) == 6
     fuzz(packs, rounds=1000, seed=3, tmp_path=tmp_path)
