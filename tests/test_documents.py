@@ -35,12 +35,14 @@ def temp_files(directory: Path) -> list[str]:
 
 
 def test_version_is_sha256_of_the_raw_bytes(tmp_path: Path) -> None:
-    raw = "# Café\r\n\r\nbody".encode()
+    # Trailing blanks, CRLF and a final blank line: a version over stripped, re-encoded or
+    # newline-normalised text would differ.
+    raw = "# Café  \r\n\r\nbody \t\r\n\r\n".encode()
     path = tmp_path / "prd.md"
     path.write_bytes(raw)
     doc = read_document(path, "prd.md")
     assert doc.version == "sha256:" + hashlib.sha256(raw).hexdigest() == version_of(raw)
-    assert doc.text == "# Café\r\n\r\nbody"
+    assert doc.text == "# Café  \r\n\r\nbody \t\r\n\r\n"
     assert doc.size == len(raw)
 
 
