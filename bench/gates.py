@@ -348,14 +348,15 @@ def generate_tree(root: Path, features: int, seed: int = 5677) -> int:
 
 def _clear_caches() -> None:
     """Forget every parse and report, as in a fresh process (imports stay loaded)."""
-    from torus_mcp.specs import entries, gates, plan, sections
+    from torus_mcp.specs import entries, gates, sections
     from torus_mcp.specs.pack import clear_pack_cache
+    from torus_mcp.specs.plan import parse as plan_parse
 
     clear_pack_cache()
     gates._CACHE.clear()
     for function in (
         entries._cached_view,
-        plan._cached_plan,
+        plan_parse._cached_plan,
         sections._cached_sections,
         sections._cached_tokens,
     ):

@@ -356,12 +356,12 @@ def test_issue_defaults():
 def test_the_domain_does_not_import_mcp():
     for module in (
         "gates",
-        "rules_base",
-        "rules_docs",
-        "rules_plan",
-        "rules_prd",
-        "rules_sections",
-        "rules_trace",
+        "rules/base",
+        "rules/docs",
+        "rules/plan",
+        "rules/prd",
+        "rules/sections",
+        "rules/trace",
     ):
         source = (Path(specs.__file__).parent / f"{module}.py").read_text(encoding="utf-8")
         assert not re.search(r"^\s*(from|import) mcp\b", source, re.MULTILINE), module

@@ -262,7 +262,7 @@ def test_odd_input_never_raises(text):
 
 def test_importing_the_specs_modules_does_not_import_markdown_it():
     code = (
-        "import sys, torus_mcp.specs.sections, torus_mcp.specs.plan, torus_mcp.specs.findings;"
+        "import sys, torus_mcp.specs.sections, torus_mcp.specs.plan.parse, torus_mcp.specs.findings;"
         "print('markdown_it' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

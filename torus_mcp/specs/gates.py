@@ -74,12 +74,12 @@ from pydantic import BaseModel, Field
 from torus_mcp.config import ConfigError
 from torus_mcp.specs.findings import Finding
 from torus_mcp.specs.gate_report import STAGES, GateReport, GateResult, Stage
-from torus_mcp.specs.rules_base import GATE_DOCS, GATES, GateName, PackView, Rule, RuleSpec, gate_documents
-from torus_mcp.specs.rules_docs import DOCUMENT_CONTENT_RULES, DOCUMENT_PRESENT, blocks_gate
-from torus_mcp.specs.rules_plan import PLAN_RULES
-from torus_mcp.specs.rules_prd import REQUIREMENT_RULES
-from torus_mcp.specs.rules_sections import FDD_SECTION_RULES, PRD_SECTION_RULES
-from torus_mcp.specs.rules_trace import FDD_TRACE_RULES, PLAN_TRACE_RULES
+from torus_mcp.specs.rules.base import GATE_DOCS, GATES, GateName, PackView, Rule, RuleSpec, gate_documents
+from torus_mcp.specs.rules.docs import DOCUMENT_CONTENT_RULES, DOCUMENT_PRESENT, blocks_gate
+from torus_mcp.specs.rules.plan import PLAN_RULES
+from torus_mcp.specs.rules.prd import REQUIREMENT_RULES
+from torus_mcp.specs.rules.sections import FDD_SECTION_RULES, PRD_SECTION_RULES
+from torus_mcp.specs.rules.trace import FDD_TRACE_RULES, PLAN_TRACE_RULES
 
 if TYPE_CHECKING:
     from torus_mcp.config import ProjectConfig

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from torus_mcp.specs.rules_base import GateName, Hit, PackView, Rule, RuleSpec
+from torus_mcp.specs.rules.base import GateName, Hit, PackView, Rule, RuleSpec
 
 DOC = "plan.md"
 

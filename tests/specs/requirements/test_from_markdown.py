@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from torus_mcp.specs.requirements import (
+from torus_mcp.specs.requirements.from_markdown import (
     CONFLICT_RULE,
     PARSE_RULE,
     YAML_RULE,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from torus_mcp.specs.rules_base import GateName, Hit, PackView, Rule, RuleSpec, short
+from torus_mcp.specs.rules.base import GateName, Hit, PackView, Rule, RuleSpec, short
 
 _FDD_REQUIREMENTS = re.compile(r"\brequirements?\b")
 

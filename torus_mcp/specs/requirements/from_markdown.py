@@ -3,7 +3,7 @@
 Sources, in order of authority:
 
 1. ``requirements.yml`` (and ``requirements_*.yml`` such as ``requirements_bulk.yml``) in every
-   schema variant the Torus packs use; see :mod:`torus_mcp.specs.requirements_yaml`.
+   schema variant the Torus packs use; see :mod:`torus_mcp.specs.requirements.yaml_reader`.
 2. ``prd.md``: FR tables with an ID column, ``- FR1: ...`` / ``**FR-001** ...`` lists, ``### FR-001``
    headings; acceptance criteria as ``AC-001 (FR-001, FR-002) — Given … when … then …`` one-liners,
    multi-line Given/When/Then blocks, and unnumbered items under an "Acceptance Criteria" heading.
@@ -750,7 +750,7 @@ def extract_requirements(
     links: list[tuple[str, str, str, int | None]] = []
     for name in sorted(yaml_texts, key=_yaml_order):
         try:
-            from torus_mcp.specs.requirements_yaml import read_requirements_yaml
+            from torus_mcp.specs.requirements.yaml_reader import read_requirements_yaml
 
             parsed = read_requirements_yaml(yaml_texts[name], name)
         except Exception as error:  # a parser bug on odd input must not take the server down

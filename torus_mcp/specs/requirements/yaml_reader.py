@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from torus_mcp.specs.findings import Finding
-from torus_mcp.specs.requirements import (
+from torus_mcp.specs.requirements.from_markdown import (
     PARSE_RULE,
     YAML_RULE,
     AcceptanceCriterion,

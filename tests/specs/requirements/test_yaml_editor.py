@@ -7,7 +7,7 @@ import difflib
 import pytest
 import yaml
 
-from torus_mcp.specs.requirements_edit import RequirementEditError, update_requirement
+from torus_mcp.specs.requirements.yaml_editor import RequirementEditError, update_requirement
 
 NESTED = """\
 # Requirements for the canvas preview (kept by the analyst)

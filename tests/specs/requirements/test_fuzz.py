@@ -8,8 +8,8 @@ from pathlib import Path
 
 from tests.shared_data import REPO_ROOT, require_shared
 from torus_mcp.specs.pack import load_pack
-from torus_mcp.specs.plan import parse_plan
-from torus_mcp.specs.requirements import (
+from torus_mcp.specs.plan.parse import parse_plan
+from torus_mcp.specs.requirements.from_markdown import (
     RequirementSet,
     extract_notes,
     extract_requirements,

@@ -6,7 +6,7 @@ from textwrap import dedent
 
 import pytest
 
-from torus_mcp.specs.plan import (
+from torus_mcp.specs.plan.parse import (
     PhaseLookupError,
     TaskLookupError,
     cited_ids,

@@ -1,0 +1,1 @@
+"""plan.md: its phases and tasks parsed, a phase or task looked up, a task ticked in place."""

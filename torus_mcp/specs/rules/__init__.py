@@ -1,0 +1,1 @@
+"""The gate rules, one module per kind of document check, and the registry that lists them in gate order."""
