@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from torus_mcp.specs.pack import load_pack
-from torus_mcp.specs.plan.parse import PhaseLookupError
+from torus_mcp.specs.plan.lookup import PhaseLookupError
 from torus_mcp.specs.trace import build_trace, scan_test_references
 
 PRD = """\

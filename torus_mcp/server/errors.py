@@ -23,7 +23,7 @@ from torus_mcp.workspace import DocNotFound, FeatureNotFound, WorkspaceError
 def _domain_errors() -> tuple[type[Exception], ...]:
     # The spec parsers' lookup errors are imported lazily with the parsers themselves.
     from torus_mcp.specs.gates import StageError
-    from torus_mcp.specs.plan.parse import PhaseLookupError
+    from torus_mcp.specs.plan.lookup import PhaseLookupError
     from torus_mcp.specs.requirements.yaml_editor import RequirementEditError
     from torus_mcp.specs.sections import SectionLookupError
 

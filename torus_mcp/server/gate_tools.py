@@ -169,7 +169,9 @@ def register_gate_tools(server: MCPServer, state: ServerState) -> None:
         roots: ClientRoots = None,
     ) -> TaskUpdate:
         """Tick (or untick) one task checkbox in plan.md; nothing else in the file changes."""
-        from torus_mcp.specs.plan.parse import find_phase, find_task, parse_plan, set_task_done
+        from torus_mcp.specs.plan.edit import set_task_done
+        from torus_mcp.specs.plan.lookup import find_phase, find_task
+        from torus_mcp.specs.plan.parse import parse_plan
 
         with tool_errors():
             ws = state.workspace(roots)

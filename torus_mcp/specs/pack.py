@@ -25,7 +25,8 @@ from torus_mcp.documents import DocText, DocumentError, read_document
 from torus_mcp.specs.entries import view_of
 from torus_mcp.specs.findings import Finding
 from torus_mcp.specs.markers import Marker, Note, extract_notes, find_markers
-from torus_mcp.specs.plan.parse import Plan, parse_plan
+from torus_mcp.specs.plan.model import Plan
+from torus_mcp.specs.plan.parse import parse_plan
 from torus_mcp.specs.requirements.from_markdown import RequirementSet, extract_requirements
 from torus_mcp.specs.sections import Section
 

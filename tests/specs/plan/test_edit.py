@@ -1,0 +1,31 @@
+"""Ticking a task in place: only its checkbox changes."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.specs.plan.samples import PLAIN, PLAN
+from torus_mcp.specs.plan.edit import set_task_done
+from torus_mcp.specs.plan.lookup import TaskLookupError
+from torus_mcp.specs.plan.parse import parse_plan
+
+
+def test_set_task_done_changes_only_the_checkbox(plan):
+    task = plan.phases[1].tasks[2]
+    ticked = set_task_done(PLAN, task, done=True)
+    changed = [
+        (old, new) for old, new in zip(PLAN.split("\n"), ticked.split("\n"), strict=True) if old != new
+    ]
+    assert changed == [("  - [ ] Router tests", "  - [x] Router tests")]
+    assert parse_plan(ticked).phases[1].done == 2
+    assert set_task_done(ticked, task, done=False) == PLAN
+    crlf = PLAN.replace("\n", "\r\n")
+    assert set_task_done(crlf, task) == ticked.replace("\n", "\r\n")
+
+
+def test_set_task_done_refuses_plain_bullets_and_moved_lines(plan):
+    plain = parse_plan(PLAIN).phases[0].tasks[0]
+    with pytest.raises(TaskLookupError, match="plain bullet"):
+        set_task_done(PLAIN, plain)
+    with pytest.raises(TaskLookupError, match="holds no checkbox"):
+        set_task_done("# moved\n" + PLAN, plan.phases[1].tasks[0])

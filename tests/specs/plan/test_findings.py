@@ -1,0 +1,48 @@
+"""What the plan parser reports: missing phases or tasks, duplicates, order, status, stray checkboxes."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.specs.plan.samples import INSERTED_PHASE
+from torus_mcp.specs.plan.lookup import PhaseLookupError, find_phase, next_open_phase
+from torus_mcp.specs.plan.parse import parse_plan
+
+
+def test_a_plan_without_phases_gets_a_warning():
+    plan = parse_plan("# Plan\n\n- [ ] something\n")
+    assert plan.phases == []
+    assert [(f.rule, f.severity) for f in plan.findings] == [("PARSE-PHASE", "warning")]
+    with pytest.raises(PhaseLookupError, match="no phase headings"):
+        find_phase(plan, "1")
+    assert next_open_phase(plan) is None
+
+
+def test_phase_without_tasks_and_unticked_complete_phase_are_reported():
+    plan = parse_plan("## Phase 1: Empty\ntext\n## Phase 2: Claimed (Complete)\n- [ ] still open\n")
+    rules = [(f.rule, f.line) for f in plan.findings]
+    assert ("PARSE-TASK", 1) in rules
+    assert ("PARSE-PHASE-STATUS", 3) in rules
+
+
+def test_checkboxes_outside_phases_are_reported(plan):
+    outside = [f for f in plan.findings if f.rule == "PARSE-TASK" and "outside every phase" in f.message]
+    assert len(outside) == 1
+    assert outside[0].line == 4
+    assert "2 checkbox item(s)" in outside[0].message
+
+
+def test_out_of_order_decimal_phases_are_reported():
+    plan = parse_plan(INSERTED_PHASE.replace("Phase 1.5", "Phase 2.5"))
+    assert any("not in numeric order (1, 2.5, 2)" in f.message for f in plan.findings)
+
+
+def test_duplicate_phase_numbers_are_ambiguous_and_reported():
+    plan = parse_plan("## Phase 1: Setup\n- [ ] a\n## Phase 1: Build\n- [ ] b\n")
+    with pytest.raises(PhaseLookupError, match="ambiguous") as caught:
+        find_phase(plan, "1")
+    assert caught.value.ambiguous
+    assert [p.line for p in caught.value.phases] == [1, 3]
+    assert find_phase(plan, "1: Build").line == 3
+    assert find_phase(plan, "build").line == 3
+    assert any(f.rule == "PARSE-PHASE" and "used twice" in f.message for f in plan.findings)
