@@ -27,7 +27,8 @@ from torus_mcp.specs.findings import Finding
 from torus_mcp.specs.markers import Marker, Note, extract_notes, find_markers
 from torus_mcp.specs.plan.model import Plan
 from torus_mcp.specs.plan.parse import parse_plan
-from torus_mcp.specs.requirements.from_markdown import RequirementSet, extract_requirements
+from torus_mcp.specs.requirements.extract import extract_requirements
+from torus_mcp.specs.requirements.model import RequirementSet
 from torus_mcp.specs.sections import Section
 
 PRD, FDD, PLAN = "prd.md", "fdd.md", "plan.md"

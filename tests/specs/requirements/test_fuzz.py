@@ -7,16 +7,12 @@ import random
 from pathlib import Path
 
 from tests.shared_data import REPO_ROOT, require_shared
+from torus_mcp.specs.ids import id_kind, normalize_id
+from torus_mcp.specs.markers import extract_notes, find_markers
 from torus_mcp.specs.pack import load_pack
 from torus_mcp.specs.plan.parse import parse_plan
-from torus_mcp.specs.requirements.from_markdown import (
-    RequirementSet,
-    extract_notes,
-    extract_requirements,
-    find_markers,
-    id_kind,
-    normalize_id,
-)
+from torus_mcp.specs.requirements.extract import extract_requirements
+from torus_mcp.specs.requirements.model import RequirementSet
 from torus_mcp.specs.sections import split_lines
 
 EXAMPLE_DOCS = REPO_ROOT / "examples" / "torus-example" / "docs"

@@ -20,16 +20,15 @@ from dataclasses import dataclass, field
 import yaml
 
 from torus_mcp.specs.findings import Finding
-from torus_mcp.specs.requirements.from_markdown import (
+from torus_mcp.specs.ids import id_kind, normalize_id
+from torus_mcp.specs.requirements.citations import cited_requirement_ids
+from torus_mcp.specs.requirements.model import (
     PARSE_RULE,
     YAML_RULE,
     AcceptanceCriterion,
     Proof,
     Requirement,
-    cited_requirement_ids,
-    id_kind,
     is_given_when_then,
-    normalize_id,
 )
 
 _REQUIREMENT_KEYS = (

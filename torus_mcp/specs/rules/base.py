@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from pydantic import BaseModel
 
-from torus_mcp.specs.requirements.from_markdown import normalize_id
+from torus_mcp.specs.ids import normalize_id
 
 if TYPE_CHECKING:
     from torus_mcp.specs.pack import SpecPack
-    from torus_mcp.specs.requirements.from_markdown import AcceptanceCriterion, Requirement
+    from torus_mcp.specs.requirements.model import AcceptanceCriterion, Requirement
 
 GateName = Literal["prd", "fdd", "plan"]
 GATES: tuple[GateName, ...] = ("prd", "fdd", "plan")

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from torus_mcp.specs.findings import Finding
 from torus_mcp.specs.pack import PACK_RULE
-from torus_mcp.specs.requirements.from_markdown import YAML_RULE
+from torus_mcp.specs.requirements.model import YAML_RULE
 from torus_mcp.specs.rules.base import (
     GATE_DOCS,
     GATES,

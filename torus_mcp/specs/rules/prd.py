@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from torus_mcp.specs.requirements.from_markdown import normalize_id
+from torus_mcp.specs.ids import normalize_id
 from torus_mcp.specs.rules.base import GateName, Hit, PackView, Rule, RuleSpec, short
 
 _FR_SECTION = re.compile(r"(?<!non )\bfunctional requirements?\b|^requirements$")
