@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from torus_mcp.specs.markers import extract_notes
+from torus_mcp.specs.notes import extract_notes
 
 
 def notes(text: str) -> list[tuple[str, str]]:
