@@ -383,7 +383,8 @@ def _baseline(files: list[Path]) -> Callable[[], None]:
 
 
 def _checker(root: Path, summary: dict[str, int]) -> Callable[[], None]:
-    from torus_mcp.specs.gates import check_gates, gates_config
+    from torus_mcp.specs.gate_config import gates_config
+    from torus_mcp.specs.gates import check_gates
     from torus_mcp.specs.pack import load_pack
     from torus_mcp.workspace import RootChoice, Workspace
 

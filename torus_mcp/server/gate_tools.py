@@ -64,14 +64,15 @@ def _pack(ref: FeatureRef):
 
 
 def gate_report(ws: Workspace, ref: FeatureRef, stage: str | None = None) -> GateReport:
-    from torus_mcp.specs.gates import check_gates, gates_config
+    from torus_mcp.specs.gate_config import gates_config
+    from torus_mcp.specs.gates import check_gates
 
     return check_gates(_pack(ref), stage, gates_config(ws.config))
 
 
 def gate_summary_for(ws: Workspace):
     """The gate summary the architect, plan and develop prompts open with."""
-    from torus_mcp.specs.gates import summarize_gate
+    from torus_mcp.specs.gate_summary import summarize_gate
 
     def summary(ref: FeatureRef, persona: str) -> str | None:
         if persona == "analyze":

@@ -17,13 +17,12 @@ from torus_mcp.specs.rules.base import (
     GATES,
     GateName,
     Hit,
-    PackView,
     Rule,
     RuleSpec,
-    gate_documents,
     is_requirements_doc,
     short,
 )
+from torus_mcp.specs.rules.pack_view import PackView, gate_documents
 
 _WRITTEN_BY = {"prd": "analyze", "fdd": "architect", "plan": "plan"}
 

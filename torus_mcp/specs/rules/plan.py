@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from torus_mcp.specs.rules.base import GateName, Hit, PackView, Rule, RuleSpec
+from torus_mcp.specs.rules.base import GateName, Hit, Rule, RuleSpec
+from torus_mcp.specs.rules.pack_view import PackView
 
 DOC = "plan.md"
 

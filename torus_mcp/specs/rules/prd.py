@@ -10,7 +10,8 @@ import re
 from collections.abc import Iterable
 
 from torus_mcp.specs.ids import normalize_id
-from torus_mcp.specs.rules.base import GateName, Hit, PackView, Rule, RuleSpec, short
+from torus_mcp.specs.rules.base import GateName, Hit, Rule, RuleSpec, short
+from torus_mcp.specs.rules.pack_view import PackView
 
 _FR_SECTION = re.compile(r"(?<!non )\bfunctional requirements?\b|^requirements$")
 _AC_SECTION = re.compile(r"\bacceptance\b")

@@ -20,7 +20,8 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from torus_mcp.specs.rules.base import GateName, Hit, PackView, Rule, RuleSpec, is_requirements_doc
+from torus_mcp.specs.rules.base import GateName, Hit, Rule, RuleSpec, is_requirements_doc
+from torus_mcp.specs.rules.pack_view import PackView
 from torus_mcp.specs.sections import Section, normalize_title
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from torus_mcp.specs.rules.base import GateName, Hit, PackView, Rule, RuleSpec, short
+from torus_mcp.specs.rules.base import GateName, Hit, Rule, RuleSpec, short
+from torus_mcp.specs.rules.pack_view import PackView
 
 _FDD_REQUIREMENTS = re.compile(r"\brequirements?\b")
 
