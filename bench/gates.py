@@ -348,7 +348,7 @@ def generate_tree(root: Path, features: int, seed: int = 5677) -> int:
 
 def _clear_caches() -> None:
     """Forget every parse and report, as in a fresh process (imports stay loaded)."""
-    from torus_mcp.specs import entries, gates, sections
+    from torus_mcp.specs import entries, gates, markdown, sections
     from torus_mcp.specs.pack import clear_pack_cache
     from torus_mcp.specs.plan import parse as plan_parse
 
@@ -358,7 +358,7 @@ def _clear_caches() -> None:
         entries._cached_view,
         plan_parse._cached_plan,
         sections._cached_sections,
-        sections._cached_tokens,
+        markdown._cached_tokens,
     ):
         function.cache_clear()
 

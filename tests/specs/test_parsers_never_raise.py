@@ -10,7 +10,8 @@ import pytest
 from tests.shared_data import require_shared
 from torus_mcp.specs.plan.lookup import PhaseLookupError, find_phase, next_open_phase, phase_text
 from torus_mcp.specs.plan.parse import parse_plan
-from torus_mcp.specs.sections import SectionLookupError, find_section, parse_sections, section_text
+from torus_mcp.specs.section_lookup import SectionLookupError, find_section
+from torus_mcp.specs.sections import parse_sections, section_text
 
 FRAGMENTS = [
     "#",

@@ -25,7 +25,7 @@ def _domain_errors() -> tuple[type[Exception], ...]:
     from torus_mcp.specs.gates import StageError
     from torus_mcp.specs.plan.lookup import PhaseLookupError
     from torus_mcp.specs.requirements.yaml_editor import RequirementEditError
-    from torus_mcp.specs.sections import SectionLookupError
+    from torus_mcp.specs.section_lookup import SectionLookupError
 
     return (
         WorkspaceError,

@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from torus_mcp.specs.entries import view_of
-from torus_mcp.specs.sections import split_lines
+from torus_mcp.specs.markdown import split_lines
 
 
 class Marker(BaseModel):

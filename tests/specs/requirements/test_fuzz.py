@@ -8,13 +8,13 @@ from pathlib import Path
 
 from tests.shared_data import REPO_ROOT, require_shared
 from torus_mcp.specs.ids import id_kind, normalize_id
+from torus_mcp.specs.markdown import split_lines
 from torus_mcp.specs.markers import find_markers
 from torus_mcp.specs.notes import extract_notes
 from torus_mcp.specs.pack import load_pack
 from torus_mcp.specs.plan.parse import parse_plan
 from torus_mcp.specs.requirements.extract import extract_requirements
 from torus_mcp.specs.requirements.model import RequirementSet
-from torus_mcp.specs.sections import split_lines
 
 EXAMPLE_DOCS = REPO_ROOT / "examples" / "torus-example" / "docs"
 

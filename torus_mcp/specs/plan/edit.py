@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from torus_mcp.specs.markdown import split_lines
 from torus_mcp.specs.plan.lookup import TaskLookupError
 from torus_mcp.specs.plan.model import Task
-from torus_mcp.specs.sections import split_lines
 
 _CHECKBOX_LINE_RE = re.compile(
     r"^(?P<lead>[ \t>]*(?:[-*+]|\d{1,9}[.)])[ \t]+\[)(?P<mark>[ xX]|n/?a|-|~|skip(?:ped)?)(?P<close>\])",

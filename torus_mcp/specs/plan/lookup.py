@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
+from torus_mcp.specs.markdown import lines_text
 from torus_mcp.specs.plan.headings import NUMBER_WORDS
 from torus_mcp.specs.plan.model import Phase, Plan, Task
-from torus_mcp.specs.sections import clean_title, lines_text, normalize_title
+from torus_mcp.specs.sections import clean_title, normalize_title
 
 
 class PhaseLookupError(ValueError):

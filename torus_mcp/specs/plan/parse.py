@@ -7,17 +7,12 @@ from typing import TYPE_CHECKING
 
 from torus_mcp.specs.findings import Finding
 from torus_mcp.specs.ids import ids_in
+from torus_mcp.specs.markdown import markdown_tokens, split_lines
 from torus_mcp.specs.plan.findings import plan_findings
 from torus_mcp.specs.plan.headings import phase_heading
 from torus_mcp.specs.plan.model import DOCUMENT, Phase, Plan, Task
 from torus_mcp.specs.plan.phase_body import PhaseContent, walk_blocks
-from torus_mcp.specs.sections import (
-    PSEUDO_LEVEL,
-    Section,
-    markdown_tokens,
-    sections_from_tokens,
-    split_lines,
-)
+from torus_mcp.specs.sections import PSEUDO_LEVEL, Section, sections_from_tokens
 
 if TYPE_CHECKING:
     from markdown_it.tree import SyntaxTreeNode
