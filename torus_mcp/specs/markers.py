@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from torus_mcp.specs.entries import view_of
 from torus_mcp.specs.markdown import split_lines
+from torus_mcp.specs.parse_guard import guarded
 
 
 class Marker(BaseModel):
@@ -33,10 +34,7 @@ _MARKDOWN_SUFFIXES = (".md", ".markdown")
 def find_markers(text: str, document: str) -> list[Marker]:
     """TODO/TBD/FIXME markers with their lines; in Markdown, code (fenced, indented, inline) is
     skipped. Other documents (YAML) are scanned line by line. Never raises."""
-    try:
-        return _find_markers(text, document)
-    except Exception:  # a parser bug on odd input must not take the server down
-        return []
+    return guarded(lambda: _find_markers(text, document), lambda error: [])
 
 
 def _find_markers(text: str, document: str) -> list[Marker]:

@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel
 
 from torus_mcp.specs.entries import HEADING, ITEM, LINE, Entry, MarkdownView, view_of
+from torus_mcp.specs.parse_guard import guarded
 from torus_mcp.specs.sections import Section, normalize_title
 
 
@@ -90,10 +91,7 @@ def _label_kind(name: str) -> str | None:
 
 def extract_notes(text: str, document: str) -> list[Note]:
     """Assumptions and open questions of a Markdown document, in order. Never raises."""
-    try:
-        return _NoteWalk(view_of(text), document).run()
-    except Exception:  # a parser bug on odd input must not take the server down
-        return []
+    return guarded(lambda: _NoteWalk(view_of(text), document).run(), lambda error: [])
 
 
 class _NoteWalk:

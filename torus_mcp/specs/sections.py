@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict
 
 from torus_mcp.specs.markdown import inline_tokens, line_span, lines_text, markdown_tokens, split_lines
+from torus_mcp.specs.parse_guard import guarded
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -142,10 +143,7 @@ def _raw_headings(tokens: list[Token], lines: list[str]) -> list[_RawHeading]:
 
 def parse_sections(text: str) -> list[Section]:
     """All headings of ``text`` in document order, with their numbers and line ranges. Never raises."""
-    try:
-        return list(_cached_sections(text))
-    except Exception:  # a parser bug on odd input must not take the server down
-        return []
+    return guarded(lambda: list(_cached_sections(text)), lambda error: [])
 
 
 @functools.lru_cache(maxsize=32)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from torus_mcp.specs.findings import Finding
 from torus_mcp.specs.ids import ids_in
 from torus_mcp.specs.markdown import markdown_tokens, split_lines
+from torus_mcp.specs.parse_guard import guarded
 from torus_mcp.specs.plan.findings import plan_findings
 from torus_mcp.specs.plan.headings import phase_heading
 from torus_mcp.specs.plan.model import DOCUMENT, Phase, Plan, Task
@@ -29,23 +30,29 @@ def parse_plan(text: str, *, shared: bool = False) -> Plan:
     The result is a deep copy the caller may change. With ``shared=True`` it is the cached Plan
     itself, for callers that only read it or copy it anyway (the spec-pack loader does both).
     """
-    try:
+
+    def parse() -> Plan:
         cached = _cached_plan(text)
         return cached if shared else cached.model_copy(deep=True)
-    except Exception as error:  # a parser bug on odd input must not take the server down
-        return Plan(
-            phases=[],
-            has_checkboxes=False,
-            findings=[
-                Finding(
-                    rule="PARSE-PLAN",
-                    severity="error",
-                    document=DOCUMENT,
-                    message=f"plan.md could not be parsed ({type(error).__name__}: {error}).",
-                    fix="Check the Markdown around the phase headings; report the text if it looks valid.",
-                )
-            ],
-        )
+
+    return guarded(parse, _unparsed)
+
+
+def _unparsed(error: Exception) -> Plan:
+    """What a plan the parser failed on reads as: no phases, and an error finding that says why."""
+    return Plan(
+        phases=[],
+        has_checkboxes=False,
+        findings=[
+            Finding(
+                rule="PARSE-PLAN",
+                severity="error",
+                document=DOCUMENT,
+                message=f"plan.md could not be parsed ({type(error).__name__}: {error}).",
+                fix="Check the Markdown around the phase headings; report the text if it looks valid.",
+            )
+        ],
+    )
 
 
 @functools.lru_cache(maxsize=16)

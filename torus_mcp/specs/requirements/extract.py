@@ -16,9 +16,12 @@ for matching. Nothing here raises on odd input: what cannot be placed becomes a 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import partial
 
 from torus_mcp.specs.findings import Finding
 from torus_mcp.specs.ids import normalize_id
+from torus_mcp.specs.parse_guard import guarded
 from torus_mcp.specs.requirements.from_markdown import MarkdownSource
 from torus_mcp.specs.requirements.merge import Registry, comparable, short_text
 from torus_mcp.specs.requirements.model import PARSE_RULE, Requirement, RequirementSet
@@ -50,10 +53,10 @@ def extract_requirements(
     pending = []
     links: list[tuple[str, str, str, int | None]] = []
     for name in sorted(yaml_texts, key=_yaml_order):
-        try:
-            parsed = read_requirements_yaml(yaml_texts[name], name)
-        except Exception as error:  # a parser bug on odd input must not take the server down
-            registry.findings.append(_crash(name, error))
+        parsed = guarded(
+            partial(read_requirements_yaml, yaml_texts[name], name), _crash_noted(registry, name)
+        )
+        if parsed is None:
             continue
         for requirement in parsed.requirements:
             registry.add_requirement(requirement)
@@ -67,11 +70,8 @@ def extract_requirements(
     for text, name, criteria in ((prd_text, prd_name, True), (fdd_text, fdd_name, False)):
         if not text:
             continue
-        try:
-            source = MarkdownSource(text, name, criteria=criteria)
-            source.run()
-        except Exception as error:
-            registry.findings.append(_crash(name, error))
+        source = guarded(partial(_read_markdown, text, name, criteria), _crash_noted(registry, name))
+        if source is None:
             continue
         for requirement in source.requirements:
             registry.add_requirement(requirement, only_new=not criteria)
@@ -81,16 +81,22 @@ def extract_requirements(
         if criteria:
             mentions.extend((ident, name, line) for ident, line in source.mentions)
 
-    try:
+    def settle() -> None:
         _resolve_unnamed(registry, pending)
         for criterion_id, requirement_id, document, line in links:
             registry.link(criterion_id, requirement_id, document, line)
         _report_mentions(registry, mentions)
         if not yaml_texts and prd_text and not registry.requirements:
             _report_missing_yaml(registry, prd_text, prd_name)
-    except Exception as error:
-        registry.findings.append(_crash("requirements", error))
+
+    guarded(settle, _crash_noted(registry, "requirements"))
     return registry.result()
+
+
+def _read_markdown(text: str, name: str, criteria: bool) -> MarkdownSource:
+    source = MarkdownSource(text, name, criteria=criteria)
+    source.run()
+    return source
 
 
 def _resolve_unnamed(registry: Registry, pending: list) -> None:
@@ -157,6 +163,15 @@ def _report_missing_yaml(registry: Registry, prd_text: str, prd_name: str) -> No
                 )
             )
             return
+
+
+def _crash_noted(registry: Registry, document: str) -> Callable[[Exception], None]:
+    """The fallback when reading ``document`` fails: a finding in ``registry`` saying so, and no result."""
+
+    def note(error: Exception) -> None:
+        registry.findings.append(_crash(document, error))
+
+    return note
 
 
 def _crash(document: str, error: Exception) -> Finding:
