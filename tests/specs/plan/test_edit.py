@@ -29,3 +29,23 @@ def test_set_task_done_refuses_plain_bullets_and_moved_lines(plan):
         set_task_done(PLAIN, plain)
     with pytest.raises(TaskLookupError, match="holds no checkbox"):
         set_task_done("# moved\n" + PLAN, plan.phases[1].tasks[0])
+
+
+NUMBERED = (
+    "## Phase 1: Build\n\n1. [ ] Write the schema\n2. [ ] Run the migration\n   1) [x] Nested and numbered\n"
+)
+
+
+def test_numbered_list_checkboxes_are_tasks_that_can_be_ticked():
+    phase = parse_plan(NUMBERED).phases[0]
+    assert [(t.text, t.checkbox, t.done) for t in phase.tasks] == [
+        ("Write the schema", True, False),
+        ("Run the migration", True, False),
+        ("Nested and numbered", True, True),
+    ]
+    ticked = set_task_done(NUMBERED, phase.tasks[0])
+    ticked = set_task_done(ticked, phase.tasks[1])
+    ticked = set_task_done(ticked, phase.tasks[2], done=False)
+    assert ticked == (
+        "## Phase 1: Build\n\n1. [x] Write the schema\n2. [x] Run the migration\n   1) [ ] Nested and numbered\n"
+    )

@@ -46,3 +46,18 @@ def test_duplicate_phase_numbers_are_ambiguous_and_reported():
     assert find_phase(plan, "1: Build").line == 3
     assert find_phase(plan, "build").line == 3
     assert any(f.rule == "PARSE-PHASE" and "used twice" in f.message for f in plan.findings)
+
+
+def test_a_complete_phase_with_every_task_ticked_is_not_reported():
+    plan = parse_plan(
+        "## Phase 1: Base (Complete)\n- [x] a\n- [N/A] b\n## Phase 2: Rest ✅\n- [x] c\n## Phase 3: Next\n- [ ] d\n"
+    )
+    assert [p.suffix for p in plan.phases] == ["(Complete)", "✅", None]
+    assert [f for f in plan.findings if f.rule == "PARSE-PHASE-STATUS"] == []
+
+
+def test_a_complete_phase_with_one_open_task_is_reported_with_the_count():
+    plan = parse_plan("## Phase 1: Base (Done)\n- [x] a\n- [ ] b\n- [x] c\n")
+    [finding] = [f for f in plan.findings if f.rule == "PARSE-PHASE-STATUS"]
+    assert (finding.severity, finding.line) == ("info", 1)
+    assert finding.message == "Phase 1: Base is marked (Done) but 1 of 3 tasks are unticked."

@@ -88,3 +88,12 @@ def test_find_task_by_index_and_text(plan):
     with pytest.raises(TaskLookupError, match="no task 'deploy'"):
         find_task(core, "deploy")
     assert isinstance(caught.value, PhaseLookupError)  # reported like any phase lookup
+
+
+def test_exact_task_text_wins_over_a_task_that_only_contains_it():
+    phase = parse_plan("## Phase 1: Ship\n- [ ] Build docs\n- [ ] Build\n- [ ] Publish the build\n").phases[0]
+    assert find_task(phase, "Build").index == 2
+    assert find_task(phase, "  build ").index == 2
+    assert find_task(phase, "build docs").index == 1
+    with pytest.raises(TaskLookupError, match="ambiguous"):
+        find_task(phase, "buil")

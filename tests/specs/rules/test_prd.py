@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.specs.gate_samples import (
     GOOD_FDD,
     GOOD_PRD,
+    GOOD_REQUIREMENTS_YML,
     YAML_ERA_PRD,
     YAML_ONLY,
     line_of,
     replace_once,
 )
 from tests.specs.rules.cases import Failing, assert_failing, assert_passing, passing_cases, report_of
+from torus_mcp.specs.pack import SpecPack
+from torus_mcp.specs.requirements.model import AcceptanceCriterion, RequirementSet
+from torus_mcp.specs.rules.pack_view import PackView
+from torus_mcp.specs.rules.prd import check_ac_gwt
 
 _PRD_NO_IDS = replace_once(
     GOOD_PRD,
@@ -148,3 +155,46 @@ def test_frs_defined_only_in_the_fdd_do_not_satisfy_the_prd(tmp_path):
     report = report_of(tmp_path, {"prd": _PRD_NO_IDS, "fdd": fdd})
     (finding,) = [f for f in report.findings if f.rule == "PRD-FR-IDS"]
     assert "fdd.md defines FR1, FR2" in finding.message
+
+
+_SHORT_AC_002_YML = replace_once(
+    GOOD_REQUIREMENTS_YML,
+    "title: Given a paragraph with a script tag, when the preview renders, then the tag is shown as text.",
+    "title: Script tags are shown as text.",
+)
+
+
+def _gwt_findings(tmp_path, docs: dict[str, str | None]) -> list[str]:
+    return [f.message for f in report_of(tmp_path, docs).findings if f.rule == "PRD-AC-GWT"]
+
+
+def test_an_ac_written_twice_passes_gwt_when_only_its_prd_copy_is_given_when_then(tmp_path):
+    # requirements.yml is read first and words AC-002 briefly; prd.md writes it as Given/When/Then.
+    assert _gwt_findings(tmp_path, {"requirements__yml": _SHORT_AC_002_YML}) == []
+
+
+def test_an_ac_written_twice_passes_gwt_when_only_its_yaml_copy_is_given_when_then(tmp_path):
+    assert _gwt_findings(tmp_path, {"prd": _PRD_NOT_GWT, "requirements__yml": GOOD_REQUIREMENTS_YML}) == []
+
+
+def test_an_ac_written_twice_fails_gwt_once_when_no_copy_is_given_when_then(tmp_path):
+    found = _gwt_findings(tmp_path, {"prd": _PRD_NOT_GWT, "requirements__yml": _SHORT_AC_002_YML})
+    assert found == ["AC-002 is not written as Given / When / Then: 'Script tags are shown as text.'."]
+
+
+def _copies(*given_when_then: bool) -> PackView:
+    criteria = [
+        AcceptanceCriterion(id=ident, text=f"copy {n}", given_when_then=gwt, document="prd.md", line=n)
+        for n, (ident, gwt) in enumerate(zip(("AC-002", "ac-2", "AC2"), given_when_then, strict=False), 1)
+    ]
+    return PackView(
+        SpecPack(feature="f", path=Path("f"), requirements=RequirementSet(acceptance_criteria=criteria))
+    )
+
+
+def test_gwt_judges_copies_of_one_id_together_whichever_copy_reads_given_when_then():
+    # Copies that reach the rule unmerged (any spelling of the id) count as one criterion.
+    assert list(check_ac_gwt(_copies(False, True), "prd")) == []
+    assert list(check_ac_gwt(_copies(True, False, False), "prd")) == []
+    [hit] = check_ac_gwt(_copies(False, False), "prd")
+    assert (hit.line, hit.message) == (1, "AC-002 is not written as Given / When / Then: 'copy 1'.")
