@@ -55,16 +55,26 @@ def test_summary_of_the_personas_own_failing_gate(tmp_path):
     )
 
 
-def test_summary_lists_at_most_eight_errors(tmp_path):
-    rows = "".join(f"| FR-0{n} | Requirement {n}. | P1 | Team |\n" for n in range(10, 22))
-    prd = replace_once(
+def _prd_with_uncovered_frs(count: int) -> str:
+    """The good PRD with ``count`` more FRs that no acceptance criterion covers (each a blocking error)."""
+    rows = "".join(f"| FR-0{n} | Requirement {n}. | P1 | Team |\n" for n in range(10, 10 + count))
+    return replace_once(
         GOOD_PRD,
         "| FR-002 | Escape author text. | P0 | Authoring |\n",
         f"| FR-002 | Escape. | P0 | A |\n{rows}",
     )
-    summary = summarize_gate(check_gates(pack_of(tmp_path, prd=prd)), "architect")
+
+
+def test_summary_lists_at_most_eight_errors(tmp_path):
+    summary = summarize_gate(check_gates(pack_of(tmp_path, prd=_prd_with_uncovered_frs(12))), "architect")
     assert summary.count("\n- `PRD-AC-COVERS-FR`") == 8
     assert "- … and 4 more: call `check_gates` for the full list." in summary
+
+
+def test_summary_with_exactly_eight_errors_lists_them_all_and_no_more_line(tmp_path):
+    summary = summarize_gate(check_gates(pack_of(tmp_path, prd=_prd_with_uncovered_frs(8))), "architect")
+    assert summary.count("\n- `PRD-AC-COVERS-FR`") == 8
+    assert "more: call `check_gates`" not in summary
 
 
 def test_summary_says_which_gates_were_not_checked(tmp_path):

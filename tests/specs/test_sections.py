@@ -151,3 +151,13 @@ def test_cached_sections_cannot_be_changed_by_a_caller():
     first.pop()
     assert parse_sections(PRD)[0].title == "Feature — PRD"
     assert len(parse_sections(PRD)) == len(first) + 1
+
+
+def test_a_lone_number_without_a_dot_is_part_of_the_title():
+    sections = parse_sections("## 10 Things to Check\n## 7. Overview\n## 3.2 Budgets\n## 12) Risks\n")
+    assert [(s.number, s.title) for s in sections] == [
+        (None, "10 Things to Check"),
+        ("7", "Overview"),
+        ("3.2", "Budgets"),
+        ("12", "Risks"),
+    ]

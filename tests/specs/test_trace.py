@@ -178,3 +178,14 @@ def test_a_requirement_cited_in_the_fdd_only_through_its_criterion_is_not_a_gap(
     assert rows["FR-002"].fdd_sections == []
     assert rows["FR-002"].acceptance[0].fdd_sections == ["5 Saving (line 7)"]
     assert not [gap for gap in matrix.gaps if "not cited by any FDD section" in gap]
+
+
+def test_test_references_under_build_and_hidden_directories_are_not_scanned(project: Path) -> None:
+    for hidden in ("test/_build/dep", "test/.elixir_ls", "apps/web/test/_build"):
+        (project / hidden).mkdir(parents=True)
+        (project / hidden / "dep_test.exs").write_text(
+            '@tag ac: "AC-009"\ntest "AC-009 in a dependency" do\nend\n'
+        )
+    assert "AC-009" not in scan_test_references(project)
+    (project / "test/widgets/more_test.exs").write_text('@tag ac: "AC-009"\n')
+    assert [r.file for r in scan_test_references(project)["AC-009"]] == ["test/widgets/more_test.exs"]

@@ -29,7 +29,9 @@ def test_checkboxes_outside_phases_are_reported(plan):
     outside = [f for f in plan.findings if f.rule == "PARSE-TASK" and "outside every phase" in f.message]
     assert len(outside) == 1
     assert outside[0].line == 4
-    assert "2 checkbox item(s)" in outside[0].message
+    assert outside[0].message == (
+        "2 checkbox item(s) lie outside every phase (lines 4, 52) and count towards no phase."
+    )
 
 
 def test_out_of_order_decimal_phases_are_reported():

@@ -97,3 +97,10 @@ def test_exact_task_text_wins_over_a_task_that_only_contains_it():
     assert find_task(phase, "build docs").index == 1
     with pytest.raises(TaskLookupError, match="ambiguous"):
         find_task(phase, "buil")
+
+
+@pytest.mark.parametrize(
+    ("query", "number"), [("1: routing core", 1), ("2: Adm", 2), ("Phase 0: spec alignment", 0)]
+)
+def test_a_name_after_the_number_fits_by_prefix_or_by_its_words(plan, query, number):
+    assert find_phase(plan, query).number == number

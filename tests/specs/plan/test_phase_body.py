@@ -70,3 +70,22 @@ def test_unlabelled_bullets_are_the_tasks_of_a_phase_without_labels():
     # With a "Tasks:" label somewhere in the phase, only the bullets under it count.
     labelled = parse_plan("## Phase 1: Setup\n- Context note\n\nTasks:\n- Build\n")
     assert [t.text for t in labelled.phases[0].tasks] == ["Build"]
+
+
+def test_a_tasks_heading_without_bullets_leaves_the_phase_without_tasks():
+    # The bullets above the "### Tasks" heading are context, not loose tasks.
+    plan = parse_plan("## Phase 1: Setup\n- Context note\n\n### Tasks\nTo be listed.\n")
+    assert plan.phases[0].tasks == []
+
+
+def test_ticked_tasks_are_done_not_skipped(plan):
+    tasks = [t for p in plan.phases for t in p.tasks]
+    assert [(t.text, t.done, t.skipped) for t in tasks if t.done] == [
+        ("Reconcile PRD section 11 (FR-001, AC-004b).", True, False),
+        ("Confirm defaults.", True, False),
+        ("Nested sub-task", True, False),
+        ("Dropped work", True, True),
+        ("Clean up", True, False),
+    ]
+    [note] = [f for f in plan.findings if "not applicable" in f.message]
+    assert note.message.startswith("1 task(s) are marked not applicable")

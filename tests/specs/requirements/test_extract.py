@@ -60,3 +60,15 @@ def test_prd_pointing_at_a_missing_requirements_yml():
     result = prd("## 6. Functional Requirements\n\nRequirements are found in requirements.yml\n")
     [finding] = result.findings
     assert finding.severity == "warning" and finding.line == 3 and "requirements.yml" in finding.message
+
+
+def test_requirements_yml_is_read_before_every_other_requirements_file():
+    # "requirements-a.yml" sorts before "requirements.yml"; the primary file still wins.
+    first = "requirements:\n- id: FR-001\n  title: From the extra file.\n"
+    primary = "requirements:\n- id: FR-001\n  title: From the primary file.\n"
+    result = extract_requirements(None, {"requirements-a.yml": first, "requirements.yml": primary})
+    [requirement] = result.requirements
+    assert (requirement.title, requirement.document) == ("From the primary file.", "requirements.yml")
+    assert requirement.sources == ["requirements.yml", "requirements-a.yml"]
+    [conflict] = result.findings
+    assert (conflict.rule, conflict.document) == (CONFLICT_RULE, "requirements-a.yml")

@@ -335,3 +335,26 @@ def test_criteria_nested_under_a_requirement_cite_it():
         (None, ["FR-002"], True),
     ]
     assert result.requirements[0].acceptance == ["AC-001"]
+
+
+def test_prose_mentioning_ids_inside_a_requirements_section_is_not_a_definition():
+    result = prd(
+        """
+        ## Functional Requirements
+        FR-001 and FR-002 are described in the table below.
+        FR-003, FR-004: reserved for later.
+        | ID | Description |
+        |---|---|
+        | FR-001 | Render blocks. |
+        | FR-002 | Escape text. |
+        """
+    )
+    assert [(r.id, r.title) for r in result.requirements] == [
+        ("FR-001", "Render blocks."),
+        ("FR-002", "Escape text."),
+    ]
+
+
+def test_a_table_row_without_a_closing_pipe_keeps_an_escaped_pipe_at_its_end():
+    result = prd("## Requirements\n| ID | Description |\n|---|---|\n| FR-001 | Read a \\| b \\|\n")
+    assert [(r.id, r.title) for r in result.requirements] == [("FR-001", "Read a | b |")]

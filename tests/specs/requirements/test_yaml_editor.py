@@ -128,3 +128,12 @@ def test_invalid_yaml_and_flow_mappings_are_refused() -> None:
         update_requirement("requirements:\n  - id: FR-1\n   bad: [\n", "FR-1", status="verified")
     with pytest.raises(RequirementEditError, match="block style"):
         update_requirement("requirements:\n  - {id: FR-1, title: x}\n", "FR-1", status="verified")
+
+
+def test_a_proof_recorded_without_a_type_counts_as_the_same_proof() -> None:
+    text = (
+        "requirements:\n  - id: AC-001\n    proofs:\n      - ref: test/a_test.exs\n      - test/b_test.exs\n"
+    )
+    for ref in ("test/a_test.exs", "test/b_test.exs"):
+        after, edit = update_requirement(text, "AC-001", proof=("test", ref))
+        assert (after, edit.proof_added, edit.proofs) == (text, False, 2)

@@ -143,3 +143,13 @@ def test_duplicate_yaml_key_is_reported_and_last_wins():
     assert result.requirements[0].title == "second"
     [finding] = result.findings
     assert finding.line == 4 and "twice" in finding.message
+
+
+def test_yaml_scalar_entries_keyed_by_id_may_be_fr_or_nfr():
+    result = yml("requirements:\n  FR-001: Render\n  NFR-001: Fast\n  AC-001: not a requirement\n")
+    assert [(r.id, r.kind, r.title) for r in result.requirements] == [
+        ("FR-001", "FR", "Render"),
+        ("NFR-001", "NFR", "Fast"),
+    ]
+    [finding] = result.findings
+    assert "'not a requirement' has no FR/NFR id" in finding.message

@@ -198,3 +198,9 @@ def test_gwt_judges_copies_of_one_id_together_whichever_copy_reads_given_when_th
     assert list(check_ac_gwt(_copies(True, False, False), "prd")) == []
     [hit] = check_ac_gwt(_copies(False, False), "prd")
     assert (hit.line, hit.message) == (1, "AC-002 is not written as Given / When / Then: 'copy 1'.")
+
+
+def test_with_no_requirement_defined_citations_are_not_each_reported_unknown(tmp_path):
+    # PRD-FR-IDS names the cause once; AC-001 (FR-001) and AC-002 (FR-002) are not two more errors.
+    rules = [f.rule for f in report_of(tmp_path, {"prd": _PRD_NO_IDS}).findings if f.severity == "error"]
+    assert rules == ["PRD-FR-IDS"]

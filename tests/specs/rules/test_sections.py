@@ -12,8 +12,9 @@ from tests.specs.gate_samples import (
     GOOD_REQUIREMENTS_YML,
     YAML_ERA_PRD,
     YAML_ONLY,
+    replace_once,
 )
-from tests.specs.rules.cases import Failing, assert_failing, assert_passing, passing_cases, remove
+from tests.specs.rules.cases import Failing, assert_failing, assert_passing, passing_cases, remove, report_of
 
 _PRD_NO_USERS = remove(GOOD_PRD, "## 4. Users & Use Cases\n\n- Author previews a page.\n\n")
 
@@ -87,3 +88,10 @@ def test_failing_sample(tmp_path, rule_id):
 @pytest.mark.parametrize(**passing_cases(PASSING))
 def test_passing_sample(tmp_path, rule_id, docs):
     assert_passing(tmp_path, rule_id, docs)
+
+
+def test_the_document_title_does_not_stand_in_for_a_required_section(tmp_path):
+    # "# Users and Roles — PRD" names the users, but it is the title, not a "Users & Use Cases" section.
+    prd = replace_once(_PRD_NO_USERS, "# Sample Feature — PRD", "# Users and Roles — PRD")
+    found = [f.message for f in report_of(tmp_path, {"prd": prd}).findings if f.rule == "PRD-SECTIONS"]
+    assert found == ["prd.md has no 'Users & Use Cases' section (required by the Torus PRD skeleton)."]
