@@ -27,7 +27,7 @@ def gate_documents(view: PackView, gate: GateName) -> list[str]:
     return docs
 
 
-# Same shape as plan.cited_ids and trace.ID_PATTERN: FR-001, FR1, NFR-2, AC-004b.
+# An id as a document cites it (FR-001, FR1, NFR-2, AC-004b); unlike ids.ID_PATTERN, any number of digits.
 ID_PATTERN = re.compile(r"(?<![A-Za-z0-9])(?:NFR|FR|AC)-?\d+[a-z]?(?![A-Za-z0-9])")
 
 
