@@ -348,16 +348,17 @@ def generate_tree(root: Path, features: int, seed: int = 5677) -> int:
 
 def _clear_caches() -> None:
     """Forget every parse and report, as in a fresh process (imports stay loaded)."""
-    from torus_mcp.specs import entries, gates, plan, sections
+    from torus_mcp.specs import entries, gates, markdown, sections
     from torus_mcp.specs.pack import clear_pack_cache
+    from torus_mcp.specs.plan import parse as plan_parse
 
     clear_pack_cache()
     gates._CACHE.clear()
     for function in (
         entries._cached_view,
-        plan._cached_plan,
+        plan_parse._cached_plan,
         sections._cached_sections,
-        sections._cached_tokens,
+        markdown._cached_tokens,
     ):
         function.cache_clear()
 
@@ -382,7 +383,8 @@ def _baseline(files: list[Path]) -> Callable[[], None]:
 
 
 def _checker(root: Path, summary: dict[str, int]) -> Callable[[], None]:
-    from torus_mcp.specs.gates import check_gates, gates_config
+    from torus_mcp.specs.gate_config import gates_config
+    from torus_mcp.specs.gates import check_gates
     from torus_mcp.specs.pack import load_pack
     from torus_mcp.workspace import RootChoice, Workspace
 

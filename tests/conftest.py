@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE_PROJECT = REPO_ROOT / "examples" / "torus-example"
+
+
+@pytest.fixture(autouse=True)
+def parser_bugs_raise() -> Iterator[None]:
+    """Every test parses strictly: a parser bug is an exception the test sees, not the empty answer or
+    PARSE-* finding the server degrades to. Tests of that degradation use ``strict_parsing(False)``."""
+    from torus_mcp.specs.parse_guard import strict_parsing
+
+    with strict_parsing():
+        yield
 
 
 @pytest.fixture

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from torus_mcp.specs.sections import Section, split_lines
+from torus_mcp.specs.markdown import split_lines
+from torus_mcp.specs.sections import Section
 
 _HEADING_LINE = re.compile(r"^(#{1,6}\s|\*\*[^*].*\*\*:?\s*$)")
 

@@ -210,7 +210,8 @@ def _develop_phase(
     feature: FeatureRef, plan_doc: EmbeddedDoc | None, phase: str | None
 ) -> tuple[str, str | None, str | None]:
     """`$2` for develop, the targeted phase heading, and the text of that phase alone."""
-    from torus_mcp.specs.plan import PhaseLookupError, find_phase, next_open_phase, parse_plan, phase_text
+    from torus_mcp.specs.plan.lookup import PhaseLookupError, find_phase, next_open_phase, phase_text
+    from torus_mcp.specs.plan.parse import parse_plan
 
     if plan_doc is None:
         if phase:

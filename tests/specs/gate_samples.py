@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from torus_mcp.specs.pack import SpecPack, load_pack
+
 GOOD_PRD = """\
 # Sample Feature — PRD
 
@@ -204,6 +206,9 @@ YAML_ERA_PRD = GOOD_PRD.split("## 6. Functional Requirements")[0] + (
     "## 8. Non-Functional Requirements" + GOOD_PRD.split("## 8. Non-Functional Requirements")[1]
 )
 
+YAML_ONLY = {"prd": YAML_ERA_PRD, "requirements__yml": GOOD_REQUIREMENTS_YML}
+"""A PRD that keeps its requirements and criteria in requirements.yml, with that file."""
+
 
 def write_pack(directory: Path, **docs: str | None) -> Path:
     """Write a pack: ``prd``, ``fdd``, ``plan`` default to the good samples (None leaves one out);
@@ -231,3 +236,14 @@ def line_of(text: str, fragment: str) -> int:
         if fragment in line:
             return number
     raise AssertionError(f"{fragment!r} not in the sample")
+
+
+ALL_TICKED = GOOD_PLAN.replace("- [ ]", "- [x]")
+NONE_TICKED = GOOD_PLAN.replace("- [x]", "- [ ]")
+PRD_TWO_ERRORS = replace_once(GOOD_PRD, "- AC-002 (FR-002)", "- AC-002 (FR-009)")
+FDD_WITH_TBD = replace_once(GOOD_FDD, "Nothing is cached.", "Caching: TBD.")
+
+
+def pack_of(tmp_path: Path, name: str = "sample", **docs: str | None) -> SpecPack:
+    """The pack written from the good sample with ``docs`` replaced, loaded."""
+    return load_pack(write_pack(tmp_path / name, **docs), name)

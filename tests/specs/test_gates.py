@@ -1,42 +1,31 @@
-"""The gate engine: stages, targets, configuration, caching, prompt summaries, real packs pinned."""
+"""The gate engine: stages, targets, parser notes, caching, real packs and the example project pinned, damaged packs."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import EXAMPLE_PROJECT
 from tests.shared_data import require_shared
-from tests.specs.gate_samples import GOOD_FDD, GOOD_PLAN, GOOD_PRD, line_of, replace_once, write_pack
-from torus_mcp import specs
-from torus_mcp.config import ConfigError, load_project_config
+from tests.specs.gate_samples import (
+    ALL_TICKED,
+    FDD_WITH_TBD,
+    GOOD_FDD,
+    GOOD_PLAN,
+    GOOD_PRD,
+    NONE_TICKED,
+    PRD_TWO_ERRORS,
+    pack_of,
+    write_pack,
+)
 from torus_mcp.specs import gates as gates_module
 from torus_mcp.specs.findings import Finding
-from torus_mcp.specs.gates import (
-    RULES,
-    GatesConfig,
-    StageError,
-    check_gates,
-    gates_config,
-    parse_gates_section,
-    summarize_gate,
-)
+from torus_mcp.specs.gate_config import gates_config, parse_gates_section
+from torus_mcp.specs.gate_summary import summarize_gate
+from torus_mcp.specs.gates import StageError, check_gates
 from torus_mcp.specs.pack import load_pack
-
-ALL_TICKED = GOOD_PLAN.replace("- [ ]", "- [x]")
-NONE_TICKED = GOOD_PLAN.replace("- [x]", "- [ ]")
-PRD_TWO_ERRORS = replace_once(GOOD_PRD, "- AC-002 (FR-002)", "- AC-002 (FR-009)")
-FDD_WITH_TBD = replace_once(GOOD_FDD, "Nothing is cached.", "Caching: TBD.")
-
-
-def pack_of(tmp_path: Path, name: str = "sample", **docs: str | None):
-    return load_pack(write_pack(tmp_path / name, **docs), name)
-
-
-# ---------------------------------------------------------------------------------------------
-# Stages
+from torus_mcp.specs.rules.registry import RULES
 
 
 @pytest.mark.parametrize(
@@ -142,92 +131,6 @@ def test_a_parser_note_a_rule_already_reports_is_left_out(tmp_path):
     assert "PARSE-CHECKBOX" not in rules
 
 
-# ---------------------------------------------------------------------------------------------
-# Configuration
-
-
-def test_disabled_rules_do_not_run(tmp_path):
-    pack = pack_of(tmp_path, prd=PRD_TWO_ERRORS)
-    config = parse_gates_section({"disabled": ["prd-ac-cites-known-fr", "PRD-AC-COVERS-FR"]})
-    report = check_gates(pack, config=config)
-    assert report.findings == []
-    assert report.stage == "developing"
-
-
-def test_severity_can_make_a_warning_block(tmp_path):
-    prd = replace_once(
-        GOOD_PRD,
-        "Given a paragraph with a script tag, when the preview renders, then the tag is shown as text.",
-        "Script tags are shown as text.",
-    )
-    pack = pack_of(tmp_path, prd=prd)
-    assert check_gates(pack).stage == "developing"
-    strict = check_gates(pack, config=parse_gates_section({"severity": {"PRD-AC-GWT": "error"}}))
-    assert strict.stage == "none"
-    assert [(f.rule, f.severity) for f in strict.findings] == [("PRD-AC-GWT", "error")]
-
-
-def test_severity_can_stop_an_error_from_blocking(tmp_path):
-    plan = replace_once(GOOD_PLAN, "\nDefinition of Done:\n- The flag turns the button on and off.\n", "")
-    pack = pack_of(tmp_path, plan=plan)
-    assert check_gates(pack).stage == "fdd"
-    relaxed = check_gates(pack, config=parse_gates_section({"severity": {"PLAN-DOD": "warning"}}))
-    assert relaxed.stage == "developing"
-    assert relaxed.gate("plan").warnings == 1
-
-
-@pytest.mark.parametrize(
-    ("section", "message"),
-    [
-        ({"disabled": ["PRD-NOPE"]}, "unknown rule 'PRD-NOPE'. Known rules: PRD-DOC, PRD-SECTIONS"),
-        ({"severity": {"FDD-X": "error"}}, "unknown rule 'FDD-X'"),
-        ({"severity": {"NO-TBD": "fatal"}}, "NO-TBD = 'fatal'; a severity is \"error\""),
-        ({"severity": "error"}, "[gates.severity] must be a table"),
-        ({"disabled": "NO-TBD"}, "disabled must be a list of rule ids"),
-        ({"disabled": [1]}, "disabled must be a list of rule ids"),
-        ({"disable": ["NO-TBD"]}, "unknown key(s) disable"),
-        ({"disabled": ["PLAN-DOC"]}, "PLAN-DOC cannot be disabled or made a warning"),
-        ({"severity": {"PRD-DOC": "warning"}}, "PRD-DOC cannot be disabled or made a warning"),
-    ],
-)
-def test_bad_gates_config_names_the_problem(section, message):
-    with pytest.raises(ConfigError) as error:
-        parse_gates_section(section, "proj/.torus-mcp.toml")
-    assert message in str(error.value)
-    assert str(error.value).startswith("proj/.torus-mcp.toml: ")
-
-
-def test_an_unknown_rule_error_lists_every_known_rule():
-    with pytest.raises(ConfigError) as error:
-        parse_gates_section({"disabled": ["X"]})
-    assert all(rule_id in str(error.value) for rule_id in RULES)
-
-
-def test_fixed_rules_may_be_named_with_their_own_severity():
-    assert parse_gates_section({"severity": {"PRD-DOC": "error"}}).severity == {"PRD-DOC": "error"}
-
-
-def test_gates_config_reads_the_project_file(tmp_path):
-    (tmp_path / ".torus-mcp.toml").write_text(
-        '[gates]\ndisabled = ["PLAN-COVERS-FR"]\n\n[gates.severity]\n"PRD-AC-GWT" = "error"\n',
-        encoding="utf-8",
-    )
-    config = gates_config(load_project_config(tmp_path))
-    assert config == GatesConfig(disabled=frozenset({"PLAN-COVERS-FR"}), severity={"PRD-AC-GWT": "error"})
-    assert gates_config(load_project_config(tmp_path / "missing")) == GatesConfig()
-    assert gates_config(None) == GatesConfig()
-
-
-def test_gates_config_names_the_file_in_errors(tmp_path):
-    (tmp_path / ".torus-mcp.toml").write_text('[gates]\ndisabled = ["NOPE"]\n', encoding="utf-8")
-    with pytest.raises(ConfigError, match=re.escape(str(tmp_path / ".torus-mcp.toml"))):
-        gates_config(load_project_config(tmp_path))
-
-
-# ---------------------------------------------------------------------------------------------
-# Caching
-
-
 def test_reports_are_cached_by_document_version_and_config(tmp_path, monkeypatch):
     runs = []
     real_check = gates_module._check
@@ -255,120 +158,6 @@ def test_packs_without_versions_are_never_served_from_the_cache(tmp_path):
     assert check_gates(parsed).stage == "developing"
     assert check_gates(bare).stage == "none"
 
-
-# ---------------------------------------------------------------------------------------------
-# Summaries for the prompts
-
-
-def test_summary_says_first_that_the_previous_gate_fails(tmp_path):
-    report = check_gates(pack_of(tmp_path, prd=PRD_TWO_ERRORS))
-    summary = summarize_gate(report, "architect")
-    first, *rest = summary.splitlines()
-    assert first.startswith("**Stop: the prd gate of `sample` fails.**")
-    assert "architect persona builds on a finalized prd.md" in first
-    text = "\n".join(rest)
-    assert "`PRD-AC-CITES-KNOWN-FR` (prd.md line" in text
-    assert "AC-002 cites FR-009, which no requirement defines" in text
-    assert "Fix: Correct the cited id" in text
-    assert "FR-002 ('Escape author text.') has no acceptance criterion" in text
-    assert text.index("`PRD-AC-") < text.index("**Gate status")
-
-
-def test_summary_names_every_failing_prerequisite(tmp_path):
-    report = check_gates(pack_of(tmp_path, fdd=FDD_WITH_TBD))
-    summary = summarize_gate(report, "plan")
-    assert summary.startswith("**Stop: the fdd gate of `sample` fails.**")
-    assert f"`NO-TBD` (fdd.md line {line_of(FDD_WITH_TBD, 'TBD')}): unresolved TBD" in summary
-    assert summarize_gate(report, "architect").startswith("**Gate status")  # fdd is the architect's own
-    both = summarize_gate(
-        check_gates(pack_of(tmp_path, "both", prd=PRD_TWO_ERRORS, fdd=FDD_WITH_TBD)), "develop"
-    )
-    assert both.startswith("**Stop: the prd gate and the fdd gate of `both` fail.**")
-
-
-def test_summary_when_everything_passes(tmp_path):
-    report = check_gates(pack_of(tmp_path))
-    summary = summarize_gate(report, "develop")
-    assert summary == (
-        "**Gate status of `sample`:** stage `developing` (prd passes, fdd passes, plan passes); "
-        "1/3 plan tasks ticked; next open phase: Phase 1: Rendering.\n"
-    )
-    assert "Your document's gate (fdd, fdd.md) passes with no findings." in summarize_gate(
-        report, "architect"
-    )
-
-
-def test_summary_of_the_personas_own_failing_gate(tmp_path):
-    report = check_gates(pack_of(tmp_path, prd=PRD_TWO_ERRORS))
-    summary = summarize_gate(report, "analyze")
-    assert summary.startswith("**Gate status of `sample`:** stage `none`")
-    assert (
-        "Your document's gate (prd, prd.md) fails: 2 error(s), 0 warning(s): PRD-AC-CITES-KNOWN-FR, "
-        "PRD-AC-COVERS-FR." in summary
-    )
-
-
-def test_summary_lists_at_most_eight_errors(tmp_path):
-    rows = "".join(f"| FR-0{n} | Requirement {n}. | P1 | Team |\n" for n in range(10, 22))
-    prd = replace_once(
-        GOOD_PRD,
-        "| FR-002 | Escape author text. | P0 | Authoring |\n",
-        f"| FR-002 | Escape. | P0 | A |\n{rows}",
-    )
-    summary = summarize_gate(check_gates(pack_of(tmp_path, prd=prd)), "architect")
-    assert summary.count("\n- `PRD-AC-COVERS-FR`") == 8
-    assert "- … and 4 more: call `check_gates` for the full list." in summary
-
-
-def test_summary_says_which_gates_were_not_checked(tmp_path):
-    summary = summarize_gate(check_gates(pack_of(tmp_path), "prd"), "develop")
-    assert "Not checked: the fdd, plan gate(s)." in summary
-
-
-# ---------------------------------------------------------------------------------------------
-# The rule catalogue and its documentation
-
-
-def test_every_rule_is_documented_in_the_config_schema():
-    doc = gates_module.__doc__ or ""
-    for rule in RULES.values():
-        assert rule.title and len(rule.description) > 40
-        row = re.search(rf"^    {re.escape(rule.id)}\s+(\w+)\s+(\w+)\s", doc, re.MULTILINE)
-        assert row, f"{rule.id} is missing from the [gates] table in gates.py's docstring"
-        assert row.groups() == (rule.gate, rule.severity)
-    assert {r.id for r in RULES.values() if not r.configurable} == {"PRD-DOC", "FDD-DOC", "PLAN-DOC"}
-
-
-def test_issue_defaults():
-    # Decided by the issue after reading the real packs.
-    expected = {
-        "PLAN-COVERS-FR": "warning",
-        "PRD-AC-GWT": "warning",
-        "PRD-SECTIONS": "error",
-        "FDD-SECTIONS": "error",
-        "PRD-AC-CITES-KNOWN-FR": "error",
-        "PRD-AC-COVERS-FR": "error",
-        "NO-TBD": "error",
-    }
-    assert {rule: RULES[rule].severity for rule in expected} == expected
-
-
-def test_the_domain_does_not_import_mcp():
-    for module in (
-        "gates",
-        "rules_base",
-        "rules_docs",
-        "rules_plan",
-        "rules_prd",
-        "rules_sections",
-        "rules_trace",
-    ):
-        source = (Path(specs.__file__).parent / f"{module}.py").read_text(encoding="utf-8")
-        assert not re.search(r"^\s*(from|import) mcp\b", source, re.MULTILINE), module
-
-
-# ---------------------------------------------------------------------------------------------
-# Real packs: the stage each reaches with the default configuration, decided by reading them.
 
 # pack: (stage, [(gate, passed)], {error rule: ids or lines it names}, (done, total))
 REAL_PACKS = {
@@ -434,10 +223,6 @@ def test_real_fdd_citing_requirements_the_prd_does_not_define(specpacks):
     ]
 
 
-# ---------------------------------------------------------------------------------------------
-# The example project
-
-
 def _example_pack(feature: str):
     from torus_mcp.workspace import RootChoice, Workspace
 
@@ -462,9 +247,6 @@ def test_example_bulk_tagging_is_at_fdd():
     assert [f.rule for f in report.findings] == ["PLAN-DOC"]
     assert check_gates(pack, "fdd", config).passed
 
-
-# ---------------------------------------------------------------------------------------------
-# Hostile input: damaged packs never make a check raise, and reports stay consistent.
 
 _FRAGMENTS = [
     "#",

@@ -11,7 +11,7 @@ import pytest
 
 from torus_mcp.documents import MAX_DOC_BYTES, version_of
 from torus_mcp.specs.pack import PACK_RULE, clear_pack_cache, load_pack, pack_cache_stats
-from torus_mcp.specs.requirements import YAML_RULE
+from torus_mcp.specs.requirements.model import YAML_RULE
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_FEATURE = REPO_ROOT / "examples" / "torus-example" / "docs" / "features" / "canvas-preview"

@@ -1,4 +1,6 @@
-"""Seeded random damage to real plans and docs: the parsers must never raise and stay consistent."""
+"""Seeded random damage to real plans and docs: the parsers must never raise and stay consistent.
+
+They run strictly (``strict_parsing``), so a parser bug is an exception here, not a degraded answer."""
 
 from __future__ import annotations
 
@@ -8,8 +10,11 @@ import random
 import pytest
 
 from tests.shared_data import require_shared
-from torus_mcp.specs.plan import PhaseLookupError, find_phase, next_open_phase, parse_plan, phase_text
-from torus_mcp.specs.sections import SectionLookupError, find_section, parse_sections, section_text
+from torus_mcp.specs.parse_guard import strict_parsing
+from torus_mcp.specs.plan.lookup import PhaseLookupError, find_phase, next_open_phase, phase_text
+from torus_mcp.specs.plan.parse import parse_plan
+from torus_mcp.specs.section_lookup import SectionLookupError, find_section
+from torus_mcp.specs.sections import parse_sections, section_text
 
 FRAGMENTS = [
     "#",
@@ -27,6 +32,12 @@ FRAGMENTS = [
     "\t",
     "    ",
 ]
+
+
+@pytest.fixture(autouse=True)
+def parse_strictly():
+    with strict_parsing():
+        yield
 
 
 def _corpus() -> list[str]:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from torus_mcp.specs.ids import normalize_id
 from torus_mcp.specs.pack import load_pack
-from torus_mcp.specs.requirements import normalize_id
 
 # pack: FR ids, NFR ids, where they are defined, ACs, ACs citing an FR, Given/When/Then ACs,
 # unnumbered ACs, phases, (ticked, total) tasks, assumptions, open questions.

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from torus_mcp.specs.plan import find_phase, next_open_phase, parse_plan, phase_text, set_task_done
-from torus_mcp.specs.sections import find_section, parse_sections, section_text
+from torus_mcp.specs.plan.edit import set_task_done
+from torus_mcp.specs.plan.lookup import find_phase, next_open_phase, phase_text
+from torus_mcp.specs.plan.parse import parse_plan
+from torus_mcp.specs.section_lookup import find_section
+from torus_mcp.specs.sections import parse_sections, section_text
 
 # pack: (prd sections, fdd sections, [(phase number, done, total), ...], next open phase)
 PACKS = {

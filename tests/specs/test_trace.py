@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from torus_mcp.specs.pack import load_pack
-from torus_mcp.specs.plan import PhaseLookupError
+from torus_mcp.specs.plan.lookup import PhaseLookupError
 from torus_mcp.specs.trace import build_trace, scan_test_references
 
 PRD = """\
@@ -122,3 +122,70 @@ def test_uncovered_criteria_are_gaps(project: Path) -> None:
     matrix = build_trace(pack, project)
     assert "AC-003 (FR-002) has no test reference or proof." in matrix.gaps
     assert matrix.acceptance_covered == 2
+
+
+LOOSE_PRD = """\
+# Gadget PRD
+
+## 6. Functional Requirements
+
+| ID | Description |
+|----|-------------|
+| FR-001 | Gadgets render |
+| FR-002 | Gadgets save |
+
+## 7. Acceptance Criteria
+
+- AC-001 (FR-001) — Given a gadget, when shown, then it renders.
+- AC-002 (FR-002) — Given an edit, when saved, then it persists.
+- AC-003 (FR-009) — Given an export, when run, then a file appears.
+- AC-004 — Given a gadget, when deleted, then it is gone.
+"""
+
+LOOSE_FDD = """\
+# Gadget FDD
+
+## 4. Proposed Design
+
+Rendering covers FR-001.
+
+## 5. Saving
+
+Saving proves AC-002.
+"""
+
+
+@pytest.fixture
+def loose_pack(tmp_path: Path):
+    pack = tmp_path / "docs/features/gadgets"
+    pack.mkdir(parents=True)
+    (pack / "prd.md").write_text(LOOSE_PRD)
+    (pack / "fdd.md").write_text(LOOSE_FDD)
+    return load_pack(pack, "gadgets")
+
+
+def test_criteria_citing_no_known_requirement_are_listed_unlinked_and_counted(loose_pack, tmp_path) -> None:
+    matrix = build_trace(loose_pack, tmp_path)
+    assert [(a.id, a.cites) for a in matrix.unlinked_acceptance] == [("AC-003", ["FR-009"]), ("AC-004", [])]
+    assert "AC-003 cites no known FR." in matrix.gaps
+    assert "AC-004 cites no known FR." in matrix.gaps
+    assert matrix.acceptance_total == 4  # AC-001, AC-002 under their FRs, and the two unlinked
+
+
+def test_a_requirement_cited_in_the_fdd_only_through_its_criterion_is_not_a_gap(loose_pack, tmp_path) -> None:
+    matrix = build_trace(loose_pack, tmp_path)
+    rows = {r.id: r for r in matrix.requirements}
+    assert rows["FR-002"].fdd_sections == []
+    assert rows["FR-002"].acceptance[0].fdd_sections == ["5 Saving (line 7)"]
+    assert not [gap for gap in matrix.gaps if "not cited by any FDD section" in gap]
+
+
+def test_test_references_under_build_and_hidden_directories_are_not_scanned(project: Path) -> None:
+    for hidden in ("test/_build/dep", "test/.elixir_ls", "apps/web/test/_build"):
+        (project / hidden).mkdir(parents=True)
+        (project / hidden / "dep_test.exs").write_text(
+            '@tag ac: "AC-009"\ntest "AC-009 in a dependency" do\nend\n'
+        )
+    assert "AC-009" not in scan_test_references(project)
+    (project / "test/widgets/more_test.exs").write_text('@tag ac: "AC-009"\n')
+    assert [r.file for r in scan_test_references(project)["AC-009"]] == ["test/widgets/more_test.exs"]

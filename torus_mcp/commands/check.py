@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from torus_mcp.specs.findings import Finding
-    from torus_mcp.specs.gates import GateReport
+    from torus_mcp.specs.gate_report import GateReport
     from torus_mcp.workspace import FeatureRef
 
 STAGE_CHOICES = ("prd", "fdd", "plan", "developing", "done")
@@ -52,7 +52,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from torus_mcp.config import ConfigError
-    from torus_mcp.specs.gates import check_gates, gates_config
+    from torus_mcp.specs.gate_config import gates_config
+    from torus_mcp.specs.gates import check_gates
     from torus_mcp.specs.pack import load_pack
     from torus_mcp.workspace import Workspace, WorkspaceError, resolve_root
 

@@ -146,7 +146,8 @@ def register_doc_tools(server: MCPServer, state: ServerState) -> None:
             ref, name, content = _read(ws, feature, doc)
             text, chosen, outline = content.text, None, []
             if name.endswith((".md", ".markdown")):
-                from torus_mcp.specs.sections import find_section, parse_sections, section_text
+                from torus_mcp.specs.section_lookup import find_section
+                from torus_mcp.specs.sections import parse_sections, section_text
 
                 sections = parse_sections(content.text)
                 outline = [_outline_entry(s) for s in sections]
@@ -286,7 +287,8 @@ def register_doc_tools(server: MCPServer, state: ServerState) -> None:
         refused with the current one and nothing is written.
         """
         from torus_mcp.editing import replace_section
-        from torus_mcp.specs.sections import find_section, parse_sections
+        from torus_mcp.specs.section_lookup import find_section
+        from torus_mcp.specs.sections import parse_sections
 
         with tool_errors():
             ws = state.workspace(roots)

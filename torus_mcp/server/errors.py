@@ -23,9 +23,9 @@ from torus_mcp.workspace import DocNotFound, FeatureNotFound, WorkspaceError
 def _domain_errors() -> tuple[type[Exception], ...]:
     # The spec parsers' lookup errors are imported lazily with the parsers themselves.
     from torus_mcp.specs.gates import StageError
-    from torus_mcp.specs.plan import PhaseLookupError
-    from torus_mcp.specs.requirements_edit import RequirementEditError
-    from torus_mcp.specs.sections import SectionLookupError
+    from torus_mcp.specs.plan.lookup import PhaseLookupError
+    from torus_mcp.specs.requirements.yaml_editor import RequirementEditError
+    from torus_mcp.specs.section_lookup import SectionLookupError
 
     return (
         WorkspaceError,

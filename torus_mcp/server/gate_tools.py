@@ -64,14 +64,15 @@ def _pack(ref: FeatureRef):
 
 
 def gate_report(ws: Workspace, ref: FeatureRef, stage: str | None = None) -> GateReport:
-    from torus_mcp.specs.gates import check_gates, gates_config
+    from torus_mcp.specs.gate_config import gates_config
+    from torus_mcp.specs.gates import check_gates
 
     return check_gates(_pack(ref), stage, gates_config(ws.config))
 
 
 def gate_summary_for(ws: Workspace):
     """The gate summary the architect, plan and develop prompts open with."""
-    from torus_mcp.specs.gates import summarize_gate
+    from torus_mcp.specs.gate_summary import summarize_gate
 
     def summary(ref: FeatureRef, persona: str) -> str | None:
         if persona == "analyze":
@@ -85,7 +86,7 @@ def _requirements_file(ws: Workspace, ref: FeatureRef, requirement_id: str):
     """The pack's YAML file holding this id: requirements.yml first, then requirements_*.yml; the
     main file when none holds it (so the error lists the ids that do exist)."""
     from torus_mcp.documents import DocText
-    from torus_mcp.specs.requirements_edit import RequirementEditError, find_entries
+    from torus_mcp.specs.requirements.yaml_editor import RequirementEditError, find_entries
 
     names = [d for d in ref.docs() if d.startswith("requirements") and d.endswith((".yml", ".yaml"))]
     if not names:
@@ -144,7 +145,7 @@ def register_gate_tools(server: MCPServer, state: ServerState) -> None:
     async def plan_status(feature: FeatureArg, roots: ClientRoots = None) -> PlanStatus:
         """Progress of a feature's plan.md: each phase with its tasks (numbered as update_task takes them),
         done/total, and the next phase with an open task."""
-        from torus_mcp.specs.plan import parse_plan
+        from torus_mcp.specs.plan.parse import parse_plan
         from torus_mcp.specs.progress import plan_status as status_of
 
         with tool_errors():
@@ -169,7 +170,9 @@ def register_gate_tools(server: MCPServer, state: ServerState) -> None:
         roots: ClientRoots = None,
     ) -> TaskUpdate:
         """Tick (or untick) one task checkbox in plan.md; nothing else in the file changes."""
-        from torus_mcp.specs.plan import find_phase, find_task, parse_plan, set_task_done
+        from torus_mcp.specs.plan.edit import set_task_done
+        from torus_mcp.specs.plan.lookup import find_phase, find_task
+        from torus_mcp.specs.plan.parse import parse_plan
 
         with tool_errors():
             ws = state.workspace(roots)
@@ -220,7 +223,7 @@ def register_gate_tools(server: MCPServer, state: ServerState) -> None:
         """Set an FR/AC status and/or append a proof in the pack's requirements.yml, keeping the rest of the
         file (comments, order, quoting) exactly as it was. An AC listed twice in the file is updated in
         both places."""
-        from torus_mcp.specs.requirements_edit import update_requirement
+        from torus_mcp.specs.requirements.yaml_editor import update_requirement
 
         with tool_errors():
             ws = state.workspace(roots)

@@ -137,7 +137,7 @@ def _candidates(state: ServerState, ref, name: str, chosen: dict[str, str]) -> l
             slugs = [f.slug for f in features if f.epic and sum(g.slug == f.slug for g in features) == 1]
             return sorted(set(ids) | set(slugs))
         if name == "phase" and chosen.get("feature"):
-            from torus_mcp.specs.plan import parse_plan
+            from torus_mcp.specs.plan.parse import parse_plan
 
             feature = ws.resolve_feature(chosen["feature"])
             plan_path = feature.path / "plan.md"

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from torus_mcp.specs.sections import Section, markdown_tokens, sections_from_tokens, split_lines
+from torus_mcp.specs.markdown import markdown_tokens, split_lines
+from torus_mcp.specs.sections import Section, sections_from_tokens
 
 if TYPE_CHECKING:
     from markdown_it.token import Token

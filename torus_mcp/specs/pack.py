@@ -24,9 +24,12 @@ from pydantic import BaseModel, Field
 from torus_mcp.documents import DocText, DocumentError, read_document
 from torus_mcp.specs.entries import view_of
 from torus_mcp.specs.findings import Finding
-from torus_mcp.specs.markers import Marker, Note, extract_notes, find_markers
-from torus_mcp.specs.plan import Plan, parse_plan
-from torus_mcp.specs.requirements import RequirementSet, extract_requirements
+from torus_mcp.specs.markers import Marker, find_markers
+from torus_mcp.specs.notes import Note, extract_notes
+from torus_mcp.specs.plan.model import Plan
+from torus_mcp.specs.plan.parse import parse_plan
+from torus_mcp.specs.requirements.extract import extract_requirements
+from torus_mcp.specs.requirements.model import RequirementSet
 from torus_mcp.specs.sections import Section
 
 PRD, FDD, PLAN = "prd.md", "fdd.md", "plan.md"

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from torus_mcp.specs.findings import Finding
 
 if TYPE_CHECKING:
-    from torus_mcp.specs.plan import Plan
+    from torus_mcp.specs.plan.model import Plan
 
 
 class TaskStatus(BaseModel):
@@ -47,7 +47,7 @@ class PlanStatus(BaseModel):
 
 
 def plan_status(feature: str, plan: Plan) -> PlanStatus:
-    from torus_mcp.specs.plan import next_open_phase
+    from torus_mcp.specs.plan.lookup import next_open_phase
 
     phases = [
         PhaseStatus(

@@ -135,7 +135,7 @@ def _fdd_citations(fdd_text: str | None, sections: list[Section]) -> dict[str, l
 
 def build_trace(pack, root: Path, phase: str | None = None) -> TraceMatrix:
     """The traceability matrix of a loaded SpecPack; `phase` narrows it to what that phase's tasks cite."""
-    from torus_mcp.specs.plan import find_phase
+    from torus_mcp.specs.plan.lookup import find_phase
 
     reqs = pack.requirements
     tests = scan_test_references(root)
