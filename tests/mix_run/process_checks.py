@@ -6,7 +6,7 @@ import os
 import time
 from pathlib import Path
 
-from torus_mcp.mix.process_tree import ProcessKey
+from torus_mcp.mix.run.process_tree import ProcessKey
 
 
 def _stat_fields(pid: int) -> list[str] | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from torus_mcp.mix.capture import OutputCapture
+from torus_mcp.mix.run.capture import OutputCapture
 
 
 def test_small_output_is_kept_whole() -> None:

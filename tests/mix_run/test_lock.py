@@ -9,7 +9,7 @@ from pathlib import Path
 import anyio
 import pytest
 
-from torus_mcp.mix.lock import RunCoordinator, project_lock
+from torus_mcp.mix.run.lock import RunCoordinator, project_lock
 
 pytestmark = pytest.mark.anyio
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import anyio
 import pytest
 
-from torus_mcp.mix import process_tree
 from torus_mcp.mix.operations import test_project
-from torus_mcp.mix.progress import ProgressEvent
+from torus_mcp.mix.run import process_tree
+from torus_mcp.mix.run.progress import ProgressEvent
 
 from .process_checks import assert_group_gone, is_alive
 

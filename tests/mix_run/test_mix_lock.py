@@ -8,8 +8,8 @@ import anyio
 import pytest
 
 from torus_mcp.mix.operations import MixRun, compile_project
-from torus_mcp.mix.progress import ProgressEvent
-from torus_mcp.mix.runs import RunStore, default_state_dir
+from torus_mcp.mix.run.progress import ProgressEvent
+from torus_mcp.mix.run.runs import RunStore, default_state_dir
 
 pytestmark = [pytest.mark.anyio, pytest.mark.mix]
 

@@ -14,15 +14,15 @@ from pathlib import Path
 import pytest
 
 from torus_mcp.mix.operations import compile_project, test_project
-from torus_mcp.mix.preflight import (
+from torus_mcp.mix.run.preflight import (
     MixPreflightError,
     check_database,
     database_endpoints,
     detect_build_lock,
     find_executable,
 )
-from torus_mcp.mix.runner import run_mix
-from torus_mcp.mix.settings import MixEnvError
+from torus_mcp.mix.run.runner import run_mix
+from torus_mcp.mix.run.settings import MixEnvError
 
 pytestmark = pytest.mark.anyio
 

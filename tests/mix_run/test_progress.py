@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from torus_mcp.mix.progress import OutputProgress
+from torus_mcp.mix.run.progress import OutputProgress
 
 COMPILE_THEN_TEST = (
     b"==> app_a\n"

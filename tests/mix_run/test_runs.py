@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from torus_mcp.mix.runs import RunNotFoundError, RunRecord, RunStore, default_state_dir
+from torus_mcp.mix.run.runs import RunNotFoundError, RunRecord, RunStore, default_state_dir
 
 
 def _record(store: RunStore, run_id: str) -> RunRecord:

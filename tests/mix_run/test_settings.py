@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from torus_mcp.mix.settings import (
+from torus_mcp.mix.run.settings import (
     DEFAULT_ENV_ALLOWLIST,
     MixEnvError,
     MixSettings,

@@ -15,8 +15,8 @@ import anyio
 
 from tests.mix_run.conftest import copy_project, start_compile
 from tests.mix_run.process_checks import assert_group_gone, is_alive
-from torus_mcp.mix import process_tree
-from torus_mcp.mix.runs import RunRecord, RunStore, default_state_dir
+from torus_mcp.mix.run import process_tree
+from torus_mcp.mix.run.runs import RunRecord, RunStore, default_state_dir
 
 SLEEPY_TESTS = """\
 defmodule TestOutcomesApp.McpSleepTest do

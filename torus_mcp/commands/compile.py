@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from torus_mcp.mix.operations import MixRun
-    from torus_mcp.mix.progress import ProgressEvent
+    from torus_mcp.mix.run.progress import ProgressEvent
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -75,8 +75,8 @@ def execute(name: str, args: argparse.Namespace, call: object) -> int:
     """Resolve the root, parse --env, run `call(root, env, on_progress)` and report; see the module doc."""
     import anyio
 
-    from torus_mcp.mix.preflight import MixPreflightError
-    from torus_mcp.mix.settings import MixEnvError, MixSettingsError
+    from torus_mcp.mix.run.preflight import MixPreflightError
+    from torus_mcp.mix.run.settings import MixEnvError, MixSettingsError
     from torus_mcp.workspace import WorkspaceError, resolve_root
 
     stdout: TextIO = getattr(args, "stdout", None) or sys.stdout

@@ -84,9 +84,9 @@ def _check_selection(
 
 
 def _mix_errors():
-    from torus_mcp.mix.preflight import MixPreflightError
-    from torus_mcp.mix.runs import RunNotFoundError
-    from torus_mcp.mix.settings import MixEnvError, MixSettingsError
+    from torus_mcp.mix.run.preflight import MixPreflightError
+    from torus_mcp.mix.run.runs import RunNotFoundError
+    from torus_mcp.mix.run.settings import MixEnvError, MixSettingsError
 
     return (MixPreflightError, MixEnvError, MixSettingsError, RunNotFoundError)
 
@@ -209,7 +209,7 @@ def register_mix_tools(server: MCPServer, state: ServerState) -> None:
         mime_type="text/plain",
     )
     def run_log(run_id: str) -> str:
-        from torus_mcp.mix.runs import RunStore, default_state_dir
+        from torus_mcp.mix.run.runs import RunStore, default_state_dir
 
         with resource_errors(*_mix_errors()):
             store = RunStore(default_state_dir(state.workspace().root))

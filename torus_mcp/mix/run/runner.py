@@ -23,14 +23,19 @@ from subprocess import DEVNULL, PIPE, STDOUT
 import anyio
 from pydantic import BaseModel, Field
 
-from torus_mcp.mix import process_tree
-from torus_mcp.mix.capture import OutputCapture
 from torus_mcp.mix.helper_code import helper_arguments
-from torus_mcp.mix.lock import RunCoordinator, project_lock
-from torus_mcp.mix.preflight import build_lock_error, check_mix_project, detect_build_lock, find_executable
-from torus_mcp.mix.progress import OutputProgress, ProgressEvent
-from torus_mcp.mix.runs import RunRecord, RunStore, default_state_dir
-from torus_mcp.mix.settings import MixSettings, check_env, load_mix_settings
+from torus_mcp.mix.run import process_tree
+from torus_mcp.mix.run.capture import OutputCapture
+from torus_mcp.mix.run.lock import RunCoordinator, project_lock
+from torus_mcp.mix.run.preflight import (
+    build_lock_error,
+    check_mix_project,
+    detect_build_lock,
+    find_executable,
+)
+from torus_mcp.mix.run.progress import OutputProgress, ProgressEvent
+from torus_mcp.mix.run.runs import RunRecord, RunStore, default_state_dir
+from torus_mcp.mix.run.settings import MixSettings, check_env, load_mix_settings
 
 ProgressCallback = Callable[[ProgressEvent], Awaitable[None]]
 logger = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from torus_mcp.mix.preflight import BUILD_LOCK_WAIT
+from torus_mcp.mix.run.preflight import BUILD_LOCK_WAIT
 
 Phase = Literal["waiting_for_project_lock", "waiting_for_build_lock", "running", "compiling", "testing"]
 
