@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from torus_mcp.mix.structured import load_compile_events, load_test_events
+from torus_mcp.mix.elixir.events import load_compile_events, load_test_events
 
 
 def _write(path: Path, events: list[dict]) -> Path:

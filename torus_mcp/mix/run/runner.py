@@ -23,7 +23,7 @@ from subprocess import DEVNULL, PIPE, STDOUT
 import anyio
 from pydantic import BaseModel, Field
 
-from torus_mcp.mix.helper_code import helper_arguments
+from torus_mcp.mix.elixir.loader import helper_arguments
 from torus_mcp.mix.run import process_tree
 from torus_mcp.mix.run.capture import OutputCapture
 from torus_mcp.mix.run.lock import RunCoordinator, project_lock
@@ -274,7 +274,7 @@ async def run_mix(
 ) -> RawRun:
     """Run `mix *args` in `project`; one run per project at a time, identical requests joined.
 
-    `helpers` names files of `torus_mcp/mix/elixir/` to load before `-S mix` (see `helper_code`);
+    `helpers` names files of `torus_mcp/mix/elixir/` to load before `-S mix` (see `mix.elixir.loader`);
     they write JSON lines to the file named by TORUS_MCP_EVENTS_FILE (`RawRun.events_path`).
     `env` must pass the allowlist of `settings` (default: the project's `.torus-mcp.toml`).
     A run stuck behind another OS process's build lock for `build_lock_wait` seconds is stopped

@@ -2,7 +2,7 @@
 
 `elixir -r helper.exs` compiles the helpers on every run (about half a second on two cores, more
 than a no-op `mix compile` itself). So they are compiled once per helper source and Elixir
-installation into a cache directory, and a tiny boot script (`elixir/torus_mcp_boot.exs`) loads
+installation into a cache directory, and a tiny boot script (`torus_mcp_boot.exs`, beside this module) loads
 the compiled modules, or requires the sources when the cache was built by another Elixir/OTP or
 could not be built at all. Correctness never depends on the cache; only speed does.
 """
@@ -20,7 +20,7 @@ from subprocess import DEVNULL
 
 import anyio
 
-HELPERS_DIR = Path(__file__).parent / "elixir"
+HELPERS_DIR = Path(__file__).parent
 BOOT_FILE = HELPERS_DIR / "torus_mcp_boot.exs"
 # Every helper module is compiled into the cache; the boot script loads all of them.
 CACHED_SOURCES = ("torus_mcp_json.exs", "torus_mcp_compile.exs", "torus_mcp_formatter.exs")
