@@ -21,9 +21,13 @@ from typing import NamedTuple
 
 import pytest
 
-from torus_mcp.mix.parse_compile import parse_compile_output
-from torus_mcp.mix.parse_mix import LogScan, parse_mix_output, scan_log
-from torus_mcp.mix.parse_test import parse_test_output
+from torus_mcp.mix.parse.scan import (
+    LogScan,
+    parse_compile_output,
+    parse_mix_output,
+    parse_test_output,
+    scan_log,
+)
 
 from .conftest import CAPTURES, read_capture
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from torus_mcp.mix.parse_compile import diagnostic_kind, expand_related, parse_compile_output
+from torus_mcp.mix.parse.compile import expand_related
+from torus_mcp.mix.parse.kinds import diagnostic_kind
+from torus_mcp.mix.parse.scan import parse_compile_output
 
 from .conftest import VERSIONS, read_capture
 

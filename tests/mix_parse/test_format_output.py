@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from torus_mcp.mix.parse_format import parse_format_output
+from torus_mcp.mix.parse.scan import parse_format_output
 
 from .conftest import read_capture
 

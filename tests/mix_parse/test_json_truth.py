@@ -13,8 +13,8 @@ import re
 
 import pytest
 
-from torus_mcp.mix.parse_compile import expand_related, parse_compile_output
-from torus_mcp.mix.parse_test import parse_test_output
+from torus_mcp.mix.parse.compile import expand_related
+from torus_mcp.mix.parse.scan import parse_compile_output, parse_test_output
 
 from .conftest import CAPTURES, read_capture
 

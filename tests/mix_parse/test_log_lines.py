@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from torus_mcp.mix.log_lines import LINE_KIND, clean_lines, strip_ansi
+from torus_mcp.mix.parse.lines import LINE_KIND, clean_lines, strip_ansi
 
 
 def test_strip_ansi() -> None:

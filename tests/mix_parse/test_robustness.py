@@ -6,10 +6,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from torus_mcp.mix.parse_compile import parse_compile_output
-from torus_mcp.mix.parse_format import parse_format_output
-from torus_mcp.mix.parse_mix import parse_mix_output
-from torus_mcp.mix.parse_test import parse_test_output
+from torus_mcp.mix.parse.scan import (
+    parse_compile_output,
+    parse_format_output,
+    parse_mix_output,
+    parse_test_output,
+)
 
 from .conftest import read_capture
 

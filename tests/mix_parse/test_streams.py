@@ -10,7 +10,7 @@ from collections import Counter
 
 import pytest
 
-from torus_mcp.mix.parse_mix import scan_log
+from torus_mcp.mix.parse.scan import scan_log
 
 from .conftest import CAPTURES, read_capture
 

@@ -7,8 +7,7 @@ import json
 import pytest
 
 from torus_mcp.mix.models import Diagnostic, MixRunResult, TestFailure
-from torus_mcp.mix.parse_mix import parse_mix_output
-from torus_mcp.mix.parse_test import parse_test_output
+from torus_mcp.mix.parse.scan import parse_mix_output, parse_test_output
 from torus_mcp.mix.summary import budget_diagnostics, budget_failures, clip, digest_run, run_has_problems
 
 from .conftest import CAPTURES, read_capture

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from torus_mcp.mix.parse_test import parse_finished_line, parse_summary_line, parse_test_output
+from torus_mcp.mix.parse.scan import parse_test_output
+from torus_mcp.mix.parse.test import parse_finished_line, parse_summary_line
 
 from .conftest import VERSIONS, read_capture
 

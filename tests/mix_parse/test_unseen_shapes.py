@@ -3,9 +3,7 @@ property tests, function-clause errors, build locks): the parser must read them 
 
 from __future__ import annotations
 
-from torus_mcp.mix.parse_compile import parse_compile_output
-from torus_mcp.mix.parse_mix import parse_mix_output
-from torus_mcp.mix.parse_test import parse_test_output
+from torus_mcp.mix.parse.scan import parse_compile_output, parse_mix_output, parse_test_output
 
 
 def test_template_locations_and_dependency_headers() -> None:

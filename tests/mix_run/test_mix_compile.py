@@ -10,7 +10,7 @@ import pytest
 from torus_mcp.mix.elixir.events import load_compile_events
 from torus_mcp.mix.models import Diagnostic
 from torus_mcp.mix.operations import compile_project, format_check
-from torus_mcp.mix.parse_compile import parse_compile_output
+from torus_mcp.mix.parse.scan import parse_compile_output
 from torus_mcp.mix.run.runs import RunStore, default_state_dir
 
 pytestmark = [pytest.mark.anyio, pytest.mark.mix]

@@ -11,7 +11,7 @@ import pytest
 from torus_mcp.mix.elixir.events import load_test_events
 from torus_mcp.mix.models import TestFailure
 from torus_mcp.mix.operations import TEST_HELPERS, test_arguments, test_project
-from torus_mcp.mix.parse_test import parse_test_output
+from torus_mcp.mix.parse.scan import parse_test_output
 from torus_mcp.mix.run.runner import run_mix
 from torus_mcp.mix.run.runs import RunStore, default_state_dir
 

@@ -21,14 +21,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from torus_mcp.mix.models import Diagnostic, Severity, TestFailure, TestSummary
-
-try:  # the parsers' grouping slugs, so both paths group diagnostics alike
-    from torus_mcp.mix.parse_compile import diagnostic_kind
-except ImportError:  # pragma: no cover - only while the parser module is being written
-
-    def diagnostic_kind(message: str, exception: str | None = None) -> str:
-        return "unknown"
-
+from torus_mcp.mix.parse.kinds import diagnostic_kind  # the text parser's slugs: both group alike
+from torus_mcp.mix.parse.test import combine_summaries
 
 _SEVERITIES: dict[str, Severity] = {
     "error": "error",
@@ -189,7 +183,7 @@ def load_test_events(path: Path | str | None, root: Path) -> StructuredTests | N
             max_failures = True
         elif kind == "formatter_error":
             problems.append(f"formatter error: {event.get('message')}")
-    total = _combined(summaries) if summaries else _summary(counts, seed, {}, app)
+    total = combine_summaries(summaries) or _summary(counts, seed, {}, app)
     return StructuredTests(
         complete=started == finished,
         suites=started,
@@ -235,19 +229,6 @@ def _summary(
         load_seconds=round(load_us / 1e6, 6) if load_us is not None else None,
         app=app,
     )
-
-
-def _combined(summaries: list[TestSummary]) -> TestSummary:
-    if len(summaries) == 1:
-        return summaries[0]
-    total = TestSummary(seed=next((s.seed for s in summaries if s.seed is not None), None))
-    for name in ("tests", "failures", "excluded", "skipped", "invalid", "doctests", "properties"):
-        values = [getattr(s, name) for s in summaries if getattr(s, name) is not None]
-        if values:
-            setattr(total, name, sum(values))
-    durations = [s.duration_seconds for s in summaries if s.duration_seconds is not None]
-    total.duration_seconds = round(sum(durations), 6) if durations else None
-    return total
 
 
 def _test_failure(event: dict[str, Any], root: Path, app: str | None) -> TestFailure:

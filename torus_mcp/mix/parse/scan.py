@@ -3,30 +3,31 @@
 `mix test` compiles before it tests, an umbrella prints `==> app` before each child's output, and a
 pasted CI log may hold any of them; so there is one scanner, and the `parse_*_output` functions
 only choose which part of its findings to return. Each top-level line costs one regex match
-(`LINE_KIND`); the block parsers of parse_compile, parse_test and parse_format consume the lines
-of a block. Nothing raises: lines that are not understood are counted and sampled.
+(`lines.LINE_KIND`); the block parsers of `compile`, `test` and `format` consume the lines of a
+block. This module sits above them: they never import it. Nothing raises: lines that are not
+understood are counted and sampled.
 """
 
 from __future__ import annotations
 
-from torus_mcp.mix.log_lines import LINE_KIND, clean_lines
 from torus_mcp.mix.models import (
     CompileResult,
     Diagnostic,
     FormatResult,
+    MixCommand,
     MixRunResult,
     TestFailure,
     TestResult,
     TestSummary,
 )
-from torus_mcp.mix.parse_compile import (
+from torus_mcp.mix.parse.compile import (
     parse_diagnostic_block,
     parse_erlang_diagnostic,
     parse_exception_diagnostic,
-    read_exception_block,
 )
-from torus_mcp.mix.parse_format import CHECK_FAILED_TEXT, parse_unformatted_files
-from torus_mcp.mix.parse_test import (
+from torus_mcp.mix.parse.format import CHECK_FAILED_TEXT, parse_unformatted_files
+from torus_mcp.mix.parse.lines import LINE_KIND, clean_lines
+from torus_mcp.mix.parse.test import (
     combine_summaries,
     parse_failure_block,
     parse_finished_line,
@@ -125,7 +126,7 @@ class LogScan:
             unparsed_sample=self.unparsed_sample,
         )
 
-    def command(self) -> str:
+    def command(self) -> MixCommand:
         """Which mix command most likely printed this log."""
         if self.saw_test or self.failures or self.summaries:
             return "test"
@@ -365,18 +366,34 @@ def _deadlock_block(lines: list[str], i: int) -> tuple[str, int]:
     return "\n".join(block), j
 
 
-def parse_mix_output(text: str) -> MixRunResult:
-    """Parse any mix log: detects whether `mix compile`, `mix test` or `mix format` printed it.
+def parse_mix_output(text: str, command: MixCommand | None = None) -> MixRunResult:
+    """Parse any mix log as the output of `command`, or of the command detected from the log when
+    None (a log that shows nothing of a test or format run counts as `mix compile`).
 
     The result's run fields (exit code, duration, log location) stay empty; a runner fills them.
     """
     scan = scan_log(text)
-    command = scan.command()
+    command = command or scan.command()
     if command == "test":
         return MixRunResult(command="test", test=scan.test_result())
     if command == "format":
         return MixRunResult(command="format", format=scan.format_result())
-    return MixRunResult(command=command, compile=scan.compile_result())  # type: ignore[arg-type]
+    return MixRunResult(command=command, compile=scan.compile_result())
 
 
-__all__ = ["LogScan", "parse_mix_output", "read_exception_block", "scan_log"]
+def parse_compile_output(text: str) -> CompileResult:
+    """Parse `mix compile` output (any Elixir 1.14-1.19 layout) into diagnostics. Never raises."""
+    return scan_log(text).compile_result()
+
+
+def parse_test_output(text: str) -> TestResult:
+    """Parse `mix test` output: compiler diagnostics printed first, then failures and summary.
+
+    Never raises; lines it does not understand are counted in `unparsed_lines`.
+    """
+    return scan_log(text).test_result()
+
+
+def parse_format_output(text: str) -> FormatResult:
+    """Parse `mix format --check-formatted` output. Never raises."""
+    return scan_log(text).format_result()

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from torus_mcp.mix.models import TestFailure, TestResult, TestSummary
+from torus_mcp.mix.models import TestFailure, TestSummary
 
 _BODY_INDENT = 5
 _LOCATION_RE = re.compile(r"^(?P<file>[^\s:]+\.\w+):(?P<line>\d+)\s*$")
@@ -218,14 +218,3 @@ def combine_summaries(summaries: list[TestSummary]) -> TestSummary | None:
     total.duration_seconds = round(sum(durations), 6) if durations else None
     total.seed = next((s.seed for s in summaries if s.seed is not None), None)
     return total
-
-
-def parse_test_output(text: str) -> TestResult:
-    """Parse `mix test` output: compiler diagnostics printed first, then failures and summary.
-
-    Never raises; lines it does not understand are counted in `unparsed_lines`.
-    """
-    # Imported here: the scanner imports the block parsers of this module.
-    from torus_mcp.mix.parse_mix import scan_log
-
-    return scan_log(text).test_result()

@@ -21,8 +21,7 @@ from __future__ import annotations
 
 import re
 
-from torus_mcp.mix.log_lines import starts_block
-from torus_mcp.mix.models import FormatResult
+from torus_mcp.mix.parse.lines import starts_block
 
 CHECK_FAILED_TEXT = "mix format failed due to --check-formatted"
 _LISTED_FILE_RE = re.compile(r"^ {2}\* (?P<file>\S.*?)\s*$")
@@ -55,11 +54,3 @@ def parse_unformatted_files(lines: list[str], i: int) -> tuple[list[str], dict[s
             break
         j += 1
     return files, {f: "\n".join(d).rstrip() for f, d in diffs.items()}, j
-
-
-def parse_format_output(text: str) -> FormatResult:
-    """Parse `mix format --check-formatted` output. Never raises."""
-    # Imported here: the scanner imports the block parser of this module.
-    from torus_mcp.mix.parse_mix import scan_log
-
-    return scan_log(text).format_result()
