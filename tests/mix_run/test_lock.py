@@ -9,7 +9,8 @@ from pathlib import Path
 import anyio
 import pytest
 
-from torus_mcp.mix.run.lock import RunCoordinator, project_lock
+from torus_mcp.mix.run.coordinator import RunCoordinator
+from torus_mcp.mix.run.lock import project_lock
 
 pytestmark = pytest.mark.anyio
 

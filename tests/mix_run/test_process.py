@@ -12,7 +12,7 @@ import anyio
 import pytest
 
 from torus_mcp.mix.run import process_tree
-from torus_mcp.mix.run.runner import RunStop, child_environment, run_process
+from torus_mcp.mix.run.process import RunStop, child_environment, run_process
 
 from .process_checks import assert_group_gone, is_alive
 

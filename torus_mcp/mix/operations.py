@@ -17,7 +17,8 @@ from torus_mcp.mix.elixir.events import load_compile_events, load_test_events, r
 from torus_mcp.mix.models import CompileResult, Diagnostic, FormatResult, MixRunResult, TestResult
 from torus_mcp.mix.parse.scan import parse_compile_output, parse_format_output, parse_test_output
 from torus_mcp.mix.run.preflight import check_database, check_deps, check_mix_project
-from torus_mcp.mix.run.runner import ProgressCallback, RawRun, run_mix
+from torus_mcp.mix.run.process import RawRun
+from torus_mcp.mix.run.runner import ProgressCallback, run_mix
 from torus_mcp.mix.run.settings import MixSettings, load_mix_settings
 
 COMPILE_HELPERS = ("torus_mcp_json.exs", "torus_mcp_compile.exs")
