@@ -7,7 +7,8 @@ from pathlib import Path
 import anyio
 import pytest
 
-from torus_mcp.mix.operations import MixRun, compile_project
+from torus_mcp.mix.models import MixRun
+from torus_mcp.mix.operations import compile_project
 from torus_mcp.mix.run.progress import ProgressEvent
 from torus_mcp.mix.run.runs import RunStore, default_state_dir
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from torus_mcp.commands.compile import add_run_options, execute
 
 if TYPE_CHECKING:
-    from torus_mcp.mix.operations import MixRun
+    from torus_mcp.mix.models import MixRun
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

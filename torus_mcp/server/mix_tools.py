@@ -9,7 +9,7 @@ from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import ToolAnnotations
 from pydantic import Field
 
-from torus_mcp.mix.summary import RunDigest
+from torus_mcp.mix.summary import MixReport
 from torus_mcp.server.doc_tools import client_roots_parameter
 from torus_mcp.server.errors import resource_errors, tool_errors
 from torus_mcp.server.state import ServerState
@@ -31,26 +31,6 @@ LOG_TAIL_BYTES = 8 * 1024 * 1024
 RUN = ToolAnnotations(
     read_only_hint=False, destructive_hint=False, idempotent_hint=True, open_world_hint=False
 )
-
-
-class MixToolResult(RunDigest):
-    run_id: str | None = Field(default=None, description="Read the full log as torus://runs/{run_id}/log")
-    source: str | None = Field(
-        default=None, description="json: from Elixir's own data; text: parsed from the log"
-    )
-    fallback_reason: str | None = None
-
-
-def _tool_result(run, limit: int) -> MixToolResult:
-    from torus_mcp.mix.summary import digest_run
-
-    digest = digest_run(run, limit=limit)
-    return MixToolResult(
-        **digest.model_dump(),
-        run_id=run.run_id,
-        source=run.structured_source,
-        fallback_reason=run.fallback_reason,
-    )
 
 
 def _progress(ctx: Context):
@@ -108,12 +88,13 @@ def register_mix_tools(server: MCPServer, state: ServerState) -> None:
         env: EnvArg = None,
         limit: LimitArg = 20,
         roots: ClientRoots = None,
-    ) -> MixToolResult:
+    ) -> MixReport:
         """Run `mix compile` in the project root and return its diagnostics as data: file, line, column,
         severity, message, grouped by file and kind, with exact totals. Every warning is reported, also on a
         no-op compile. Torus CI compiles with warnings_as_errors=true and the develop persona must reach zero
         warnings: fix each one, then compile again. The full log is torus://runs/{run_id}/log."""
         from torus_mcp.mix.operations import compile_project
+        from torus_mcp.mix.summary import report_run
 
         with tool_errors(*_mix_errors()):
             run = await compile_project(
@@ -123,7 +104,7 @@ def register_mix_tools(server: MCPServer, state: ServerState) -> None:
                 env=env,
                 on_progress=_progress(ctx),
             )
-            return _tool_result(run, limit)
+            return report_run(run, limit)
 
     @server.tool(annotations=RUN)
     async def mix_test(
@@ -152,12 +133,13 @@ def register_mix_tools(server: MCPServer, state: ServerState) -> None:
         env: EnvArg = None,
         limit: LimitArg = 20,
         roots: ClientRoots = None,
-    ) -> MixToolResult:
+    ) -> MixReport:
         """Run `mix test` (all, some files, failed_only or stale) and return failures first as data: test name,
         module, file:line, kind (failure, invalid, setup_all, doctest), message, code/left/right, stacktrace,
         plus the summary counts and seed. Projects whose test config needs Postgres are checked first and a
         clear error says what to start. The full log is torus://runs/{run_id}/log."""
         from torus_mcp.mix.operations import test_project
+        from torus_mcp.mix.summary import report_run
 
         with tool_errors(*_mix_errors()):
             root = state.workspace(roots).root
@@ -175,7 +157,7 @@ def register_mix_tools(server: MCPServer, state: ServerState) -> None:
                 env=env,
                 on_progress=_progress(ctx),
             )
-            return _tool_result(run, limit)
+            return report_run(run, limit)
 
     @server.tool(annotations=RUN)
     async def mix_format(
@@ -190,16 +172,17 @@ def register_mix_tools(server: MCPServer, state: ServerState) -> None:
         env: EnvArg = None,
         limit: LimitArg = 20,
         roots: ClientRoots = None,
-    ) -> MixToolResult:
+    ) -> MixReport:
         """Check formatting as Torus CI does (`mix format --check-formatted`) and return the files it rejects.
         With check=false the rejected files are formatted with `mix format`; the notes name them and the
         result is the check made afterwards."""
         from torus_mcp.mix.operations import format_check, format_project
+        from torus_mcp.mix.summary import report_run
 
         with tool_errors(*_mix_errors()):
             run_format = format_check if check else format_project
             run = await run_format(state.workspace(roots).root, env=env, on_progress=_progress(ctx))
-            return _tool_result(run, limit)
+            return report_run(run, limit)
 
     @server.resource(
         "torus://runs/{run_id}/log",
