@@ -13,8 +13,8 @@ from pathlib import Path
 
 import anyio
 
-from tests.mix_run.conftest import copy_project, start_compile
-from tests.mix_run.process_checks import assert_group_gone, is_alive
+from tests.mix.projects import copy_project, start_compile
+from tests.mix.run.process_checks import assert_group_gone, is_alive
 from torus_mcp.mix.run import process_tree
 from torus_mcp.mix.run.runs import RunRecord, RunStore, default_state_dir
 

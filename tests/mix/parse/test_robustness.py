@@ -6,14 +6,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.mix.parse.captures import read_capture
 from torus_mcp.mix.parse.scan import (
     parse_compile_output,
     parse_format_output,
     parse_mix_output,
     parse_test_output,
 )
-
-from .conftest import read_capture
 
 SOURCES = [
     "1.14/test_seed0.combined",

@@ -11,10 +11,9 @@ from pathlib import Path
 import anyio
 import pytest
 
+from tests.mix.run.process_checks import assert_group_gone, is_alive
 from torus_mcp.mix.run import process_tree
 from torus_mcp.mix.run.process import RunStop, child_environment, run_process
-
-from .process_checks import assert_group_gone, is_alive
 
 pytestmark = pytest.mark.anyio
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.mix.parse.captures import capture_path
+from tests.shared_data import REPO_ROOT
 from torus_mcp.commands import parse_mix
-
-from .conftest import REPO_ROOT, capture_path
 
 
 def _run(*argv: str, stdin: str = "") -> tuple[int, str, str]:

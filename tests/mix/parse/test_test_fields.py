@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.mix.parse.captures import VERSIONS, read_capture
 from torus_mcp.mix.parse.scan import parse_test_output
 from torus_mcp.mix.parse.test import parse_finished_line, parse_summary_line
-
-from .conftest import VERSIONS, read_capture
 
 
 def _by_name(rel: str) -> dict:

@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 import pytest
 
+from tests.mix.parse.captures import CAPTURES, read_capture
 from torus_mcp.mix.parse.scan import (
     LogScan,
     parse_compile_output,
@@ -28,8 +29,6 @@ from torus_mcp.mix.parse.scan import (
     parse_test_output,
     scan_log,
 )
-
-from .conftest import CAPTURES, read_capture
 
 
 class Expect(NamedTuple):

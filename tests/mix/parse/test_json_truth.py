@@ -13,10 +13,9 @@ import re
 
 import pytest
 
+from tests.mix.parse.captures import CAPTURES, read_capture
 from torus_mcp.mix.parse.compile import expand_related
 from torus_mcp.mix.parse.scan import parse_compile_output, parse_test_output
-
-from .conftest import CAPTURES, read_capture
 
 DIAGNOSTIC_FILES = sorted(str(p.relative_to(CAPTURES)) for p in CAPTURES.rglob("*.diagnostics.jsonl"))
 RESULT_FILES = sorted(str(p.relative_to(CAPTURES)) for p in CAPTURES.rglob("*.results.jsonl"))

@@ -6,11 +6,10 @@ import json
 
 import pytest
 
+from tests.mix.parse.captures import CAPTURES, read_capture
 from torus_mcp.mix.models import Diagnostic, MixRunResult, TestFailure
 from torus_mcp.mix.parse.scan import parse_mix_output, parse_test_output
 from torus_mcp.mix.summary import budget_diagnostics, budget_failures, clip, digest_run, run_has_problems
-
-from .conftest import CAPTURES, read_capture
 
 
 def _warning(n: int, file: str = "lib/a.ex", kind: str = "unused_variable") -> Diagnostic:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.mix.parse.captures import VERSIONS, read_capture
 from torus_mcp.mix.parse.compile import expand_related
 from torus_mcp.mix.parse.kinds import diagnostic_kind
 from torus_mcp.mix.parse.scan import parse_compile_output
-
-from .conftest import VERSIONS, read_capture
 
 E = "error"
 W = "warning"

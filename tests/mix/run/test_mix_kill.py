@@ -9,11 +9,10 @@ from pathlib import Path
 import anyio
 import pytest
 
+from tests.mix.run.process_checks import assert_group_gone, is_alive
 from torus_mcp.mix.operations import test_project
 from torus_mcp.mix.run import process_tree
 from torus_mcp.mix.run.progress import ProgressEvent
-
-from .process_checks import assert_group_gone, is_alive
 
 pytestmark = [pytest.mark.anyio, pytest.mark.mix]
 

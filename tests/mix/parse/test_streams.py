@@ -10,9 +10,8 @@ from collections import Counter
 
 import pytest
 
+from tests.mix.parse.captures import CAPTURES, read_capture
 from torus_mcp.mix.parse.scan import scan_log
-
-from .conftest import CAPTURES, read_capture
 
 SPLIT = sorted(
     str(p.relative_to(CAPTURES)).removesuffix(".stdout")

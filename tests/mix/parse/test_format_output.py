@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.mix.parse.captures import read_capture
 from torus_mcp.mix.parse.scan import parse_format_output
-
-from .conftest import read_capture
 
 
 def test_1_14_lists_the_files() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .conftest import CAPTURES
+from tests.mix.parse.captures import CAPTURES
 
 
 def _captures(root: Path) -> dict[str, bytes]:

@@ -1,12 +1,10 @@
-"""Helpers for the parser tests: the committed copies of real mix captures (tests/data)."""
+"""The committed copies of real mix captures (tests/data/elixir-outputs) the parser tests read."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from tests.shared_data import REPO_ROOT, require_shared
+from tests.shared_data import REPO_ROOT
 
 CAPTURES = REPO_ROOT / "tests" / "data" / "elixir-outputs"
 VERSIONS = ("1.14", "1.15", "1.16", "1.18")
@@ -22,8 +20,3 @@ def capture_path(rel: str) -> Path:
 def read_capture(rel: str) -> str:
     # Bytes, decoded here, so `\r\n` of pty captures reaches the parser untouched.
     return capture_path(rel).read_bytes().decode("utf-8")
-
-
-@pytest.fixture
-def shared_outputs() -> Path:
-    return require_shared("elixir-outputs")
