@@ -452,6 +452,25 @@ def test_1_19_multi_location_group_and_file_less_warning() -> None:
     assert "test/a_tests.ex" in misnamed.message
 
 
+# Printed by Elixir 1.14 for a module attribute computed by a function of another file that raises.
+RAISE_IN_BODY_THROUGH_ANOTHER_FILE = """\
+Compiling 2 files (.ex)
+
+== Compilation error in file lib/broken.ex ==
+** (KeyError) key :timeout not found in: %{}
+    :erlang.map_get(:timeout, %{})
+    lib/settings.ex:2: BodyErr.Settings.fetch!/1
+    lib/broken.ex:4: (module)
+"""
+
+
+def test_an_exception_raised_in_a_module_body_is_located_by_the_frame_of_the_file_being_compiled() -> None:
+    (diag,) = parse_compile_output(RAISE_IN_BODY_THROUGH_ANOTHER_FILE).diagnostics
+    # The first frame with a file is in lib/settings.ex; the error belongs to the file being compiled.
+    assert (diag.file, diag.line, diag.exception) == ("lib/broken.ex", 4, "KeyError")
+    assert diag.stacktrace[-1] == "lib/broken.ex:4: (module)"
+
+
 def test_doctest_warning_located_without_a_line() -> None:
     result = parse_compile_output(read_capture("1.18/test_seed0.combined"))
     (never,) = [
