@@ -160,3 +160,75 @@ async def test_output_left_in_the_pipe_after_exit_is_read(tmp_path: Path) -> Non
     run = await run_process([sys.executable, "-c", code], cwd=tmp_path, env=child_environment(), timeout=30)
     assert run.output.endswith("end\n")
     assert run.output_bytes == 300005
+
+
+async def test_the_command_gets_sigterm_and_a_grace_period_before_sigkill(tmp_path: Path) -> None:
+    # mix and the BEAM clean up on SIGTERM (flush logs, stop ports); SIGKILL comes only after the grace.
+    marker = tmp_path / "terminated"
+    code = (
+        "import pathlib, signal, sys, time\n"
+        "marker = pathlib.Path(sys.argv[1])\n"
+        "def on_term(signum, frame):\n"
+        "    marker.write_text('term\\n')\n"
+        "    time.sleep(0.3)\n"
+        "    marker.write_text('term\\nclean exit\\n')\n"
+        "    sys.exit(0)\n"
+        "signal.signal(signal.SIGTERM, on_term)\n"
+        "print('ready', flush=True)\n"
+        "while True:\n"
+        "    time.sleep(0.05)\n"
+    )
+    stop = RunStop()
+
+    def on_output(chunk: bytes) -> None:
+        if b"ready" in chunk:
+            stop.request("enough")
+
+    run = await run_process(
+        [sys.executable, "-c", code, str(marker)],
+        cwd=tmp_path,
+        env=child_environment(),
+        timeout=60,
+        on_output=on_output,
+        stop=stop,
+        kill_grace=10,
+    )
+    assert run.stopped_reason == "enough" and run.exit_code is None
+    assert marker.read_text() == "term\nclean exit\n"
+    assert_group_gone(run.pgid)
+
+
+async def test_processes_a_command_leaves_behind_in_other_sessions_are_killed_when_it_exits(
+    tmp_path: Path,
+) -> None:
+    # The BEAM's port programs live in sessions of their own and keep the output pipe open (their
+    # stderr is the VM's). When the VM exits they are orphans its process group no longer reaches;
+    # the processes seen while it ran are killed by pid and start time.
+    seen: set[process_tree.ProcessKey] = set()
+
+    async def tick(elapsed: float, pid: int) -> None:
+        seen.update(process_tree.descendants(pid))
+
+    try:
+        run = await run_process(
+            ["sh", "-c", "setsid sleep 300 & sleep 0.8; echo leader done"],
+            cwd=tmp_path,
+            env=child_environment(),
+            timeout=60,
+            on_tick=tick,
+            tick_interval=0.1,
+        )
+        orphans = [key for key in seen if _command(key[0]) == "sleep" and is_alive(key)]
+        assert run.exit_code == 0 and not run.timed_out and run.stopped_reason is None
+        assert "leader done" in run.output
+        assert seen, "the command's children were never seen"
+        assert not orphans, f"processes {orphans} outlived the command"
+    finally:
+        process_tree.signal_processes(seen, process_tree.KILL)
+
+
+def _command(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
