@@ -77,3 +77,15 @@ async def test_cancellation_kills_every_process_of_the_run(built_projects: dict[
     assert_group_gone(watcher.pid)
     survivors = [pid for pid, start in watcher.descendants if is_alive((pid, start))]
     assert not survivors, f"processes {survivors} outlived the cancellation"
+
+
+async def test_a_hanging_test_run_stops_at_its_timeout_not_long_after(
+    built_projects: dict[str, Path],
+) -> None:
+    timeout = 4
+    # Generous on purpose: the timeout, the SIGTERM grace and draining the pipe fit well within five
+    # timeouts even on a loaded machine; a timeout enforced at ten times its value does not.
+    with anyio.fail_after(timeout * 5):
+        result = await test_project(built_projects["test_outcomes_app"], only=["hang"], timeout=timeout)
+    assert result.timed_out and result.exit_code is None
+    assert result.duration_seconds is not None and timeout <= result.duration_seconds < timeout * 5

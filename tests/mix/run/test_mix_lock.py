@@ -9,7 +9,9 @@ import pytest
 
 from torus_mcp.mix.models import MixRun
 from torus_mcp.mix.operations import compile_project
+from torus_mcp.mix.run.process import RawRun
 from torus_mcp.mix.run.progress import ProgressEvent
+from torus_mcp.mix.run.runner import run_mix
 from torus_mcp.mix.run.runs import RunStore, default_state_dir
 
 pytestmark = [pytest.mark.anyio, pytest.mark.mix]
@@ -57,3 +59,20 @@ async def test_identical_requests_join_one_run(built_projects: dict[str, Path]) 
     assert len(results) == 2
     assert results[0].run_id == results[1].run_id
     assert set(store.run_ids()) - before == {results[0].run_id}
+
+
+async def test_requests_that_differ_only_in_mix_env_are_two_runs(built_projects: dict[str, Path]) -> None:
+    root = built_projects["warnings_app"]
+    args = ["run", "--no-start", "-e", 'IO.puts("running in #{Mix.env()}")']
+    runs: dict[str, RawRun] = {}
+
+    async def call(mix_env: str) -> None:
+        runs[mix_env] = await run_mix(root, args, env={"MIX_ENV": mix_env}, timeout=120)
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(call, "dev")
+        await anyio.sleep(0.1)  # the dev run is under way: a request with the same key would join it
+        group.start_soon(call, "test")
+    assert runs["dev"].run_id != runs["test"].run_id
+    assert "running in dev" in runs["dev"].output
+    assert "running in test" in runs["test"].output
