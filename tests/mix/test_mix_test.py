@@ -14,6 +14,7 @@ from torus_mcp.mix.operations import TEST_HELPERS, test_arguments, test_project
 from torus_mcp.mix.parse.scan import parse_test_output
 from torus_mcp.mix.run.runner import run_mix
 from torus_mcp.mix.run.runs import RunStore, default_state_dir
+from torus_mcp.mix.summary import report_run
 
 pytestmark = [pytest.mark.anyio, pytest.mark.mix]
 
@@ -146,3 +147,14 @@ def test_arguments_in_order(tmp_path: Path) -> None:
         "--max-failures",
         "2",
     ]
+
+
+@pytest.mark.parametrize("structured", [True, False], ids=["json", "text"])
+async def test_an_umbrella_run_reports_its_seed(built_projects: dict[str, Path], structured: bool) -> None:
+    result = await test_project(built_projects["umbrella_app"], seed=4242, structured=structured)
+    assert result.structured_source == ("json" if structured else "text")
+    assert result.test is not None and result.test.summary is not None
+    assert [s.seed for s in result.test.summaries] == [4242, 4242]
+    assert (result.test.seed, result.test.summary.seed) == (4242, 4242)
+    report = report_run(result)
+    assert report.seed == 4242 and report.tests is not None and report.tests.seed == 4242

@@ -230,3 +230,11 @@ def test_forced_colours_parse_like_plain_output(version: str) -> None:
         )
 
     assert key(f"{version}/test_color_forced_seed0.combined") == key(f"{version}/test_seed0.combined")
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_an_umbrella_run_keeps_the_seed_of_its_suites_in_the_combined_summary(version: str) -> None:
+    # One suite per app, each with the seed (after its summary up to 1.16, before the run from 1.17).
+    result = parse_test_output(read_capture(f"{version}/umbrella/umbrella_test_app_a_fails.combined"))
+    assert [(s.app, s.seed) for s in result.summaries] == [("app_a", 0), ("app_b", 0)]
+    assert result.summary is not None and (result.summary.seed, result.seed) == (0, 0)
