@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -71,19 +73,63 @@ def test_unknown_run_id_says_what_is_kept(tmp_path: Path) -> None:
         store.read_log("20250101T120000123456-abcdef", -1)
 
 
-def test_a_read_only_project_keeps_its_runs_in_the_user_cache(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    project = tmp_path / "checkout"
-    project.mkdir()
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    assert default_state_dir(project) == project / ".torus-mcp"
-    project.chmod(0o555)
-    try:
-        if os.access(project, os.W_OK):
-            pytest.skip("running as a user who can write anywhere (root)")
-        state = default_state_dir(project)
-        assert state.is_relative_to(tmp_path / "cache" / "torus-mcp" / "projects")
-        assert state == default_state_dir(project)  # stable, so other processes find the same lock
-    finally:
-        project.chmod(0o755)
+NOBODY = 65534
+
+
+def _state_dirs_as_a_user_without_write_access(projects: list[Path]) -> list[str]:
+    """`default_state_dir` of each project, computed by a process that cannot write where root can.
+
+    As root (CI runs tests as root) the check runs in a forked child that has dropped to the
+    unprivileged uid/gid 65534, so `os.access` answers for that user; otherwise in this process.
+    """
+    if os.geteuid() != 0:
+        return [str(default_state_dir(project)) for project in projects]
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: drop privileges, answer, and leave without running any cleanup
+        code = 1
+        try:
+            os.close(read)
+            os.setgroups([])
+            os.setgid(NOBODY)
+            os.setuid(NOBODY)
+            answer = json.dumps([str(default_state_dir(project)) for project in projects])
+            os.write(write, answer.encode())
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    with os.fdopen(read, "rb") as pipe:
+        data = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0, "the unprivileged child failed"
+    return json.loads(data)
+
+
+def test_a_read_only_project_keeps_its_runs_in_the_user_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Under a directory every user may enter (pytest's own tmp dirs are private to their owner).
+    with tempfile.TemporaryDirectory(prefix="torus-mcp-readonly-") as base_name:
+        base = Path(base_name)
+        base.chmod(0o755)
+        monkeypatch.setenv("XDG_CACHE_HOME", str(base / "cache"))
+        writable, checkout, prepared = base / "writable", base / "checkout", base / "prepared"
+        writable.mkdir()
+        writable.chmod(0o777)
+        checkout.mkdir()
+        # A read-only checkout whose state directory was made writable for this user beforehand.
+        (prepared / ".torus-mcp").mkdir(parents=True)
+        (prepared / ".torus-mcp").chmod(0o777)
+        for read_only in (checkout, prepared):
+            read_only.chmod(0o555)
+        try:
+            mine, stable, other, kept = _state_dirs_as_a_user_without_write_access(
+                [writable, checkout, checkout, prepared]
+            )
+        finally:
+            for read_only in (checkout, prepared):
+                read_only.chmod(0o755)
+    assert Path(mine) == writable / ".torus-mcp"
+    assert Path(kept) == prepared / ".torus-mcp"
+    assert Path(stable).is_relative_to(base / "cache" / "torus-mcp" / "projects")
+    assert Path(stable).name.startswith("checkout-")
+    assert stable == other  # stable, so other processes find the same lock
