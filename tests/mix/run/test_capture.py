@@ -46,3 +46,18 @@ def test_invalid_utf8_is_replaced_not_raised() -> None:
     capture.feed(b"ok \xff\xfe\n")
     text, _ = capture.take_text()
     assert text.startswith("ok ")
+
+
+def test_the_memory_cap_is_shared_evenly_by_head_and_tail() -> None:
+    # The tail holds ExUnit's last failures and summary: it gets its half of the cap, like the head.
+    capture = OutputCapture(1100)
+    for n in range(1000):
+        capture.feed(f"line {n:05d}\n".encode())  # 11 bytes a line
+    text, dropped = capture.take_text()
+    head, marker, tail = text.partition("[torus-mcp:")
+    assert marker and dropped == 11000 - len(head) - len(tail.split("\n", 1)[1])
+    assert head.splitlines() == [f"line {n:05d}" for n in range(50)]
+    # The tail is cut back to its first whole line, which may cost it one line.
+    kept_tail = tail.split("\n", 1)[1].splitlines()
+    assert kept_tail == [f"line {n:05d}" for n in range(1000 - len(kept_tail), 1000)]
+    assert len(kept_tail) >= 49

@@ -68,6 +68,33 @@ async def test_another_process_holding_the_lock_makes_us_wait(tmp_path: Path) ->
         holder.wait()
 
 
+async def test_two_processes_using_the_project_lock_exclude_each_other(tmp_path: Path) -> None:
+    # A second server or the CLI takes the same lock the same way: one of them waits.
+    lock_file = tmp_path / "mix-run.lock"
+    holder_code = (
+        "import pathlib, sys, anyio\n"
+        "from torus_mcp.mix.run.lock import project_lock\n"
+        "async def main():\n"
+        "    async with project_lock(pathlib.Path(sys.argv[1])):\n"
+        "        print('locked', flush=True)\n"
+        "        await anyio.sleep(float(sys.argv[2]))\n"
+        "        pathlib.Path(sys.argv[3]).touch()\n"  # while still holding the lock
+        "anyio.run(main)\n"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", holder_code, str(lock_file), "0.8", str(tmp_path / "released")],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        async with project_lock(lock_file):
+            assert (tmp_path / "released").exists(), "acquired while the other process still held the lock"
+    finally:
+        holder.kill()
+        holder.wait()
+
+
 async def test_a_cancelled_waiter_does_not_take_the_lock_later(tmp_path: Path) -> None:
     lock_file = tmp_path / "mix-run.lock"
     released = anyio.Event()

@@ -126,6 +126,20 @@ def test_torus_style_repo_config_is_read_with_env_defaults(tmp_path: Path) -> No
     assert database_endpoints(root) == []
 
 
+def test_an_ecto_url_without_a_port_means_the_postgres_default(tmp_path: Path) -> None:
+    root = _project(tmp_path / "app", '{:postgrex, ">= 0.0.0"}')
+    (root / "config").mkdir()
+    (root / "config" / "test.exs").write_text(
+        'config :demo, Demo.Repo,\n  url: "ecto://postgres:secret@db.example/demo_test"\n\n'
+        'config :demo, Demo.OtherRepo,\n  url: "ecto://postgres@db.example:6543/other_test"\n'
+    )
+    endpoints = database_endpoints(root, env={})
+    assert [(e.repo, e.host, e.port) for e in endpoints] == [
+        ("Demo.Repo", "db.example", 5432),
+        ("Demo.OtherRepo", "db.example", 6543),
+    ]
+
+
 def test_build_lock_message_from_captured_text() -> None:
     text = (
         "==> app_a\n"

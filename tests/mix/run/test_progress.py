@@ -71,3 +71,15 @@ def test_formatter_events_count_when_present(tmp_path: Path) -> None:
     with events.open("a") as handle:
         handle.write('shed","state":"failed"}\n')
     assert tracker.snapshot(2.0).test_failures == 2
+
+
+def test_excluded_tests_are_not_counted_as_finished(tmp_path: Path) -> None:
+    # ExUnit reports tests left out by --only/--exclude as finished with state excluded.
+    events = tmp_path / "events.jsonl"
+    events.write_text(
+        '{"event":"suite_started","seed":0}\n'
+        '{"event":"test_finished","state":"excluded"}\n'
+        '{"event":"test_finished","state":"excluded"}\n'
+        '{"event":"test_finished","state":"passed"}\n'
+    )
+    assert OutputProgress(events).snapshot(1.0).tests_finished == 1

@@ -58,6 +58,24 @@ def test_read_log_pages_through_the_file_without_splitting_characters(tmp_path: 
     assert "\x1b[31m" in store.read_log(run_id, 0, 10_000, raw=True).text
 
 
+@pytest.mark.parametrize("limit", [4, 5, 6, 7, 11])
+def test_a_read_never_ends_inside_a_character(tmp_path: Path, limit: int) -> None:
+    store = RunStore(tmp_path)
+    run_id = store.new_run_id()
+    text = "a é ö € 𝄞 ü\n" * 20  # characters of one to four bytes
+    store.log_path(run_id).write_bytes(text.encode())
+    pieces, offset = [], 0
+    while True:
+        chunk = store.read_log(run_id, offset, limit)
+        assert "\ufffd" not in chunk.text, (offset, chunk.text)
+        pieces.append(chunk.text)
+        assert chunk.next_offset > offset or chunk.eof
+        offset = chunk.next_offset
+        if chunk.eof:
+            break
+    assert "".join(pieces) == text
+
+
 @pytest.mark.parametrize("forged", ["../../etc/passwd", "20250101T120000123456-abcdef/../x", "", "x" * 40])
 def test_forged_run_ids_never_reach_the_filesystem(tmp_path: Path, forged: str) -> None:
     store = RunStore(tmp_path)
