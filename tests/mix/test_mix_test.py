@@ -158,3 +158,11 @@ async def test_an_umbrella_run_reports_its_seed(built_projects: dict[str, Path],
     assert (result.test.seed, result.test.summary.seed) == (4242, 4242)
     report = report_run(result)
     assert report.seed == 4242 and report.tests is not None and report.tests.seed == 4242
+
+
+def test_the_project_itself_and_its_test_directory_are_valid_paths(tmp_path: Path) -> None:
+    assert test_arguments(tmp_path.resolve(), [".", "test", "test/a_test.exs:12"]) == [
+        ".",
+        "test",
+        "test/a_test.exs:12",
+    ]

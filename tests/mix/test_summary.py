@@ -166,3 +166,16 @@ def test_inline_items_leave_out_empty_fields() -> None:
         "kind": "unused_variable",
         "log_line": 1,
     }
+
+
+def test_a_text_at_the_limit_is_left_whole() -> None:
+    assert clip("x" * 10, 10) == "x" * 10
+    assert clip("x" * 11, 10) == "x" * 10 + "… [1 more characters in the log]"
+
+
+def test_invalid_tests_are_a_problem_even_without_failures() -> None:
+    # A setup_all failure invalidates its module's tests; the summary may be all that is left of it.
+    result = parse_test_output("5 tests, 0 failures, 3 invalid\n")
+    run = MixRunResult(command="test", test=result, exit_code=None)
+    assert result.summary is not None and result.summary.invalid == 3 and not result.failures
+    assert run_has_problems(run) and not digest_run(run).ok

@@ -176,3 +176,19 @@ def test_no_suite_means_the_formatter_never_ran(tmp_path: Path) -> None:
     path = _write(tmp_path / "t2.jsonl", [{"event": "suite_started", "cwd": str(tmp_path)}])
     data = load_test_events(path, tmp_path)
     assert data is not None and not data.complete
+
+
+def test_an_umbrella_run_cut_short_in_its_second_suite_is_incomplete(tmp_path: Path) -> None:
+    root = _umbrella(tmp_path)
+    path = _write(
+        tmp_path / "events.jsonl",
+        [
+            {"event": "suite_started", "seed": 0, "cwd": str(root / "apps" / "alpha"), "app": "alpha"},
+            {"event": "test_finished", "state": "passed", "name": "test a", "module": "AlphaTest"},
+            {"event": "suite_finished", "run_us": 1000, "load_us": 10},
+            {"event": "suite_started", "seed": 0, "cwd": str(root / "apps" / "beta"), "app": "beta"},
+            {"event": "test_finished", "state": "passed", "name": "test b", "module": "BetaTest"},
+        ],
+    )
+    data = load_test_events(path, root)
+    assert data is not None and (data.suites, len(data.summaries), data.complete) == (2, 1, False)

@@ -573,3 +573,22 @@ def test_kind_from_the_exception_name() -> None:
         "mismatched_delimiter"
     )
     assert diagnostic_kind("key :nope not found", "KeyError") == "exception"
+
+
+def test_a_diagnostic_without_a_location_ends_at_two_blank_lines() -> None:
+    log = "warning: an unlocated warning\n\n\nsomething mix printed later\n"
+    result = parse_compile_output(log)
+    (diag,) = result.diagnostics
+    assert (diag.message, diag.file) == ("an unlocated warning", None)
+    assert result.unparsed_lines == 1
+
+
+def test_file_line_diagnostics_name_their_compiler_by_the_file() -> None:
+    # Erlang's own layout, and the same layout for an Elixir-side file (templates print it).
+    log = (
+        "src/probe.erl:4:3: Warning: variable 'X' is unused\n"
+        'lib/app_web/page.html.heex:3: warning: undefined attribute "titel"\n'
+    )
+    erlang, elixir = parse_compile_output(log).diagnostics
+    assert (erlang.file, erlang.line, erlang.column, erlang.compiler) == ("src/probe.erl", 4, 3, "erlang")
+    assert (elixir.file, elixir.line, elixir.compiler) == ("lib/app_web/page.html.heex", 3, "elixir")

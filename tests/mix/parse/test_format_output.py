@@ -64,3 +64,16 @@ def test_several_files_with_diffs() -> None:
     result = parse_format_output(text)
     assert result.unformatted_files == ["/app/lib/a.ex", "/app/lib/b.ex"]
     assert result.diffs["/app/lib/b.ex"] == "2  -|y=2\n  2 +|y = 2"
+
+
+def test_the_file_list_ends_where_another_block_starts() -> None:
+    # A pasted CI log goes on after the check; the next step's output names no unformatted file.
+    log = (
+        "** (Mix) mix format failed due to --check-formatted.\n"
+        "The following files are not formatted:\n\n"
+        "/home/ci/app/lib/bad.ex\n\n"
+        "Compiling 2 files (.ex)\n"
+        "Generated app app\n"
+    )
+    result = parse_format_output(log)
+    assert result.unformatted_files == ["/home/ci/app/lib/bad.ex"]

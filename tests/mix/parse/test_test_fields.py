@@ -238,3 +238,18 @@ def test_an_umbrella_run_keeps_the_seed_of_its_suites_in_the_combined_summary(ve
     result = parse_test_output(read_capture(f"{version}/umbrella/umbrella_test_app_a_fails.combined"))
     assert [(s.app, s.seed) for s in result.summaries] == [("app_a", 0), ("app_b", 0)]
     assert result.summary is not None and (result.summary.seed, result.seed) == (0, 0)
+
+
+def test_a_repeated_error_log_line_is_kept_once_and_counted_each_time() -> None:
+    log = (
+        "..\n12:00:01.000 [error] Postgrex.Protocol failed to connect: connection refused\n"
+        "..\n12:00:02.000 [error] Postgrex.Protocol failed to connect: connection refused\n"
+        "12:00:03.000 [error] an error log line\n\n"
+        "Finished in 0.1 seconds\n4 tests, 0 failures\n"
+    )
+    result = parse_test_output(log)
+    assert result.logged_errors == [
+        "Postgrex.Protocol failed to connect: connection refused",
+        "an error log line",
+    ]
+    assert result.logged_error_count == 3
