@@ -10,7 +10,7 @@ import pytest
 
 from torus_mcp.mix.elixir.events import load_test_events
 from torus_mcp.mix.models import TestFailure
-from torus_mcp.mix.operations import TEST_HELPERS, test_arguments, test_project
+from torus_mcp.mix.operations import TEST_HELPERS, TestSelection, test_project
 from torus_mcp.mix.parse.scan import parse_test_output
 from torus_mcp.mix.run.runner import run_mix
 from torus_mcp.mix.run.runs import RunStore, default_state_dir
@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.anyio, pytest.mark.mix]
 
 
 async def test_failures_of_every_kind_and_the_summary(built_projects: dict[str, Path]) -> None:
-    result = await test_project(built_projects["test_outcomes_app"], seed=0)
+    result = await test_project(built_projects["test_outcomes_app"], TestSelection(seed=0))
     assert result.exit_code == 2 and result.structured_source == "json"
     tests = result.test
     assert tests is not None and tests.summary is not None
@@ -50,7 +50,7 @@ async def test_failures_of_every_kind_and_the_summary(built_projects: dict[str, 
 async def test_json_and_text_agree_on_every_failure(built_projects: dict[str, Path]) -> None:
     for name in ("test_outcomes_app", "umbrella_app"):
         root = built_projects[name]
-        result = await test_project(root, seed=0)
+        result = await test_project(root, TestSelection(seed=0))
         assert result.run_id is not None
         structured = load_test_events(RunStore(default_state_dir(root)).events_path(result.run_id), root)
         text = parse_test_output(Path(result.log_path or "").read_text())
@@ -70,7 +70,7 @@ async def test_json_and_text_agree_on_every_failure(built_projects: dict[str, Pa
 
 
 async def test_umbrella_failures_name_their_app(built_projects: dict[str, Path]) -> None:
-    result = await test_project(built_projects["umbrella_app"], seed=0)
+    result = await test_project(built_projects["umbrella_app"], TestSelection(seed=0))
     assert result.exit_code == 2 and result.test is not None
     (failure,) = result.test.failures
     assert (failure.app, failure.file, failure.line) == ("alpha", "apps/alpha/test/alpha_test.exs", 4)
@@ -82,7 +82,9 @@ async def test_umbrella_failures_name_their_app(built_projects: dict[str, Path])
 
 
 async def test_selecting_one_test_by_path_and_line(built_projects: dict[str, Path]) -> None:
-    result = await test_project(built_projects["test_outcomes_app"], paths=["test/outcomes_test.exs:9"])
+    result = await test_project(
+        built_projects["test_outcomes_app"], TestSelection(paths=["test/outcomes_test.exs:9"])
+    )
     assert result.test is not None and result.test.summary is not None
     assert result.test.summary.failures == 1
     assert [f.line for f in result.test.failures] == [9]
@@ -122,19 +124,18 @@ async def test_a_run_that_stops_before_the_tests_falls_back_to_the_text(
 )
 def test_arguments_that_could_inject_flags_are_refused(tmp_path: Path, kwargs: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
-        test_arguments(tmp_path, **kwargs)
+        TestSelection(**kwargs).arguments(tmp_path)
 
 
 def test_arguments_in_order(tmp_path: Path) -> None:
-    args = test_arguments(
-        tmp_path,
+    args = TestSelection(
         ["test/a_test.exs:3"],
         failed_only=True,
         only=["db"],
         exclude=["slow"],
         seed=4,
         max_failures=2,
-    )
+    ).arguments(tmp_path)
     assert args == [
         "test/a_test.exs:3",
         "--failed",
@@ -151,7 +152,9 @@ def test_arguments_in_order(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("structured", [True, False], ids=["json", "text"])
 async def test_an_umbrella_run_reports_its_seed(built_projects: dict[str, Path], structured: bool) -> None:
-    result = await test_project(built_projects["umbrella_app"], seed=4242, structured=structured)
+    result = await test_project(
+        built_projects["umbrella_app"], TestSelection(seed=4242), structured=structured
+    )
     assert result.structured_source == ("json" if structured else "text")
     assert result.test is not None and result.test.summary is not None
     assert [s.seed for s in result.test.summaries] == [4242, 4242]
@@ -161,7 +164,7 @@ async def test_an_umbrella_run_reports_its_seed(built_projects: dict[str, Path],
 
 
 def test_the_project_itself_and_its_test_directory_are_valid_paths(tmp_path: Path) -> None:
-    assert test_arguments(tmp_path.resolve(), [".", "test", "test/a_test.exs:12"]) == [
+    assert TestSelection([".", "test", "test/a_test.exs:12"]).arguments(tmp_path.resolve()) == [
         ".",
         "test",
         "test/a_test.exs:12",

@@ -67,16 +67,51 @@ async def compile_project(
     return _result("compile", raw, source, fallback, compile=compile_result)
 
 
+@dataclass(frozen=True)
+class TestSelection:
+    """Which tests `mix test` runs and in what order, as a client or the command line asked."""
+
+    __test__ = False  # not a pytest test class, despite the name
+
+    paths: Sequence[str] = ()
+    failed_only: bool = False
+    stale: bool = False
+    only: Sequence[str] = ()
+    exclude: Sequence[str] = ()
+    seed: int | None = None
+    max_failures: int | None = None
+
+    def arguments(self, root: Path) -> list[str]:
+        """Checked `mix test` arguments. Every value a client sends is refused (ValueError) if it
+        could be read as a flag or names a file outside the project `root`."""
+        args = [_checked_test_path(root, path) for path in self.paths]
+        if self.failed_only:
+            args.append("--failed")
+        if self.stale:
+            args.append("--stale")
+        for switch, tags in (("--only", self.only), ("--exclude", self.exclude)):
+            for tag in tags:
+                if not tag or tag.startswith("-") or any(c.isspace() for c in tag):
+                    raise ValueError(
+                        f"{switch} tag {tag!r} is not a tag; use e.g. `integration` or `group:db`."
+                    )
+                args += [switch, tag]
+        seed, max_failures = self.seed, self.max_failures
+        if seed is not None:
+            if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+                raise ValueError(f"seed must be a non-negative integer, got {seed!r}.")
+            args += ["--seed", str(seed)]
+        if max_failures is not None:
+            if isinstance(max_failures, bool) or not isinstance(max_failures, int) or max_failures < 1:
+                raise ValueError(f"max_failures must be a positive integer, got {max_failures!r}.")
+            args += ["--max-failures", str(max_failures)]
+        return args
+
+
 async def test_project(
     root: Path,
+    selection: TestSelection = TestSelection(),
     *,
-    paths: Sequence[str] = (),
-    failed_only: bool = False,
-    stale: bool = False,
-    only: Sequence[str] = (),
-    exclude: Sequence[str] = (),
-    seed: int | None = None,
-    max_failures: int | None = None,
     warnings_as_errors: bool = False,
     env: Mapping[str, str] | None = None,
     timeout: float | None = None,
@@ -92,8 +127,7 @@ async def test_project(
     check_deps(project.root)
     if check_db:
         check_database(project.root, env)
-    selection = test_arguments(project.root, paths, failed_only, stale, only, exclude, seed, max_failures)
-    args = ["test", *selection]
+    args = ["test", *selection.arguments(project.root)]
     if warnings_as_errors:
         args.append("--warnings-as-errors")
     helpers: tuple[str, ...] = ()
@@ -173,39 +207,6 @@ async def _format_check(project: _Project, timeout: float | None) -> MixRun:
         root_relative(f, project.root) for f in format_result.unformatted_files
     ]
     return _result("format", raw, "text", None, format=format_result)
-
-
-def test_arguments(
-    root: Path,
-    paths: Sequence[str] = (),
-    failed_only: bool = False,
-    stale: bool = False,
-    only: Sequence[str] = (),
-    exclude: Sequence[str] = (),
-    seed: int | None = None,
-    max_failures: int | None = None,
-) -> list[str]:
-    """Checked `mix test` arguments. Every value a client sends is refused if it could be read as
-    a flag or names a file outside the project."""
-    args = [_checked_test_path(root, path) for path in paths]
-    if failed_only:
-        args.append("--failed")
-    if stale:
-        args.append("--stale")
-    for switch, tags in (("--only", only), ("--exclude", exclude)):
-        for tag in tags:
-            if not tag or tag.startswith("-") or any(c.isspace() for c in tag):
-                raise ValueError(f"{switch} tag {tag!r} is not a tag; use e.g. `integration` or `group:db`.")
-            args += [switch, tag]
-    if seed is not None:
-        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-            raise ValueError(f"seed must be a non-negative integer, got {seed!r}.")
-        args += ["--seed", str(seed)]
-    if max_failures is not None:
-        if isinstance(max_failures, bool) or not isinstance(max_failures, int) or max_failures < 1:
-            raise ValueError(f"max_failures must be a positive integer, got {max_failures!r}.")
-        args += ["--max-failures", str(max_failures)]
-    return args
 
 
 def _checked_test_path(root: Path, path: str) -> str:
@@ -324,4 +325,3 @@ def _result(
 
 # Names that start with `test_` are collected by pytest wherever they are imported.
 test_project.__test__ = False  # type: ignore[attr-defined]
-test_arguments.__test__ = False  # type: ignore[attr-defined]

@@ -1,8 +1,7 @@
 """mix compile / test / format as tools: parsed, token-budgeted results, progress, full logs as resources."""
 
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
@@ -13,6 +12,9 @@ from torus_mcp.mix.summary import MixReport
 from torus_mcp.server.doc_tools import client_roots_parameter
 from torus_mcp.server.errors import resource_errors, tool_errors
 from torus_mcp.server.state import ServerState
+
+if TYPE_CHECKING:
+    from torus_mcp.mix.operations import TestSelection
 
 EnvArg = Annotated[
     dict[str, str] | None,
@@ -40,25 +42,14 @@ def _progress(ctx: Context):
     return report
 
 
-def _check_selection(
-    root: Path,
-    paths: Sequence[str],
-    only: Sequence[str],
-    exclude: Sequence[str],
-    seed: int | None,
-    max_failures: int | None,
-) -> None:
+def _check_selection(root: Path, selection: "TestSelection") -> None:
     """Refuse a path, tag or number mix would misread before anything runs.
 
     The domain check raises a plain ValueError, which the tool layer would otherwise turn into an
     unexplained internal error.
     """
-    from torus_mcp.mix.operations import test_arguments
-
     try:
-        test_arguments(
-            Path(root).resolve(), paths, only=only, exclude=exclude, seed=seed, max_failures=max_failures
-        )
+        selection.arguments(Path(root).resolve())
     except ValueError as exc:
         raise ToolError(str(exc)) from exc
 
@@ -138,21 +129,24 @@ def register_mix_tools(server: MCPServer, state: ServerState) -> None:
         module, file:line, kind (failure, invalid, setup_all, doctest), message, code/left/right, stacktrace,
         plus the summary counts and seed. Projects whose test config needs Postgres are checked first and a
         clear error says what to start. The full log is torus://runs/{run_id}/log."""
-        from torus_mcp.mix.operations import test_project
+        from torus_mcp.mix.operations import TestSelection, test_project
         from torus_mcp.mix.summary import report_run
 
+        selection = TestSelection(
+            paths=paths or (),
+            failed_only=failed_only,
+            stale=stale,
+            only=only or (),
+            exclude=exclude or (),
+            seed=seed,
+            max_failures=max_failures,
+        )
         with tool_errors(*_mix_errors()):
             root = state.workspace(roots).root
-            _check_selection(root, paths or (), only or (), exclude or (), seed, max_failures)
+            _check_selection(root, selection)
             run = await test_project(
                 root,
-                paths=paths or (),
-                failed_only=failed_only,
-                stale=stale,
-                only=only or (),
-                exclude=exclude or (),
-                seed=seed,
-                max_failures=max_failures,
+                selection,
                 warnings_as_errors=warnings_as_errors,
                 env=env,
                 on_progress=_progress(ctx),

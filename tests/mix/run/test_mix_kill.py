@@ -10,7 +10,7 @@ import anyio
 import pytest
 
 from tests.mix.run.process_checks import assert_group_gone, is_alive
-from torus_mcp.mix.operations import test_project
+from torus_mcp.mix.operations import TestSelection, test_project
 from torus_mcp.mix.run import process_tree
 from torus_mcp.mix.run.progress import ProgressEvent
 
@@ -47,7 +47,7 @@ class RunWatcher:
 async def test_timeout_kills_every_process_of_the_run(built_projects: dict[str, Path]) -> None:
     watcher = RunWatcher()
     result = await test_project(
-        built_projects["test_outcomes_app"], only=["hang"], timeout=8, on_progress=watcher
+        built_projects["test_outcomes_app"], TestSelection(only=["hang"]), timeout=8, on_progress=watcher
     )
     assert result.timed_out and result.exit_code is None
     assert "HANG_TEST_STARTED" in Path(result.log_path or "").read_text()
@@ -67,7 +67,9 @@ async def test_cancellation_kills_every_process_of_the_run(built_projects: dict[
         async with anyio.create_task_group() as group:
 
             async def run() -> None:
-                await test_project(built_projects["test_outcomes_app"], only=["hang"], on_progress=watcher)
+                await test_project(
+                    built_projects["test_outcomes_app"], TestSelection(only=["hang"]), on_progress=watcher
+                )
                 pytest.fail("the hanging test finished")
 
             group.start_soon(run)
@@ -86,6 +88,8 @@ async def test_a_hanging_test_run_stops_at_its_timeout_not_long_after(
     # Generous on purpose: the timeout, the SIGTERM grace and draining the pipe fit well within five
     # timeouts even on a loaded machine; a timeout enforced at ten times its value does not.
     with anyio.fail_after(timeout * 5):
-        result = await test_project(built_projects["test_outcomes_app"], only=["hang"], timeout=timeout)
+        result = await test_project(
+            built_projects["test_outcomes_app"], TestSelection(only=["hang"]), timeout=timeout
+        )
     assert result.timed_out and result.exit_code is None
     assert result.duration_seconds is not None and timeout <= result.duration_seconds < timeout * 5

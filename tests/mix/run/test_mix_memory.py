@@ -19,14 +19,14 @@ MEASURE = """
 import json, resource, sys
 from pathlib import Path
 import anyio
-from torus_mcp.mix.operations import test_project
+from torus_mcp.mix.operations import TestSelection, test_project
 
 def peak_kb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 async def main():
     before = peak_kb()
-    result = await test_project(Path(sys.argv[1]), only=["flood"], timeout=120)
+    result = await test_project(Path(sys.argv[1]), TestSelection(only=["flood"]), timeout=120)
     summary = result.test.summary
     print(json.dumps({
         "before_kb": before,
