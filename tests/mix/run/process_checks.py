@@ -46,3 +46,15 @@ def assert_group_gone(pgid: int | None, wait: float = 10.0) -> None:
             return
         assert time.monotonic() < deadline, f"processes {live} of group {pgid} are still alive"
         time.sleep(0.1)
+
+
+def assert_processes_gone(keys: set[ProcessKey] | list[ProcessKey], wait: float = 10.0) -> None:
+    """None of these processes is alive. A process that was sent SIGKILL can take a moment to finish
+    exiting on a loaded machine, so the check allows `wait` seconds for that (and no more)."""
+    deadline = time.monotonic() + wait
+    while True:
+        survivors = sorted({pid for pid, start in keys if is_alive((pid, start))})
+        if not survivors:
+            return
+        assert time.monotonic() < deadline, f"processes {survivors} outlived the run"
+        time.sleep(0.1)

@@ -9,7 +9,7 @@ from pathlib import Path
 import anyio
 import pytest
 
-from tests.mix.run.process_checks import assert_group_gone, is_alive
+from tests.mix.run.process_checks import assert_group_gone, assert_processes_gone
 from torus_mcp.mix.operations import TestSelection, test_project
 from torus_mcp.mix.run import process_tree
 from torus_mcp.mix.run.progress import ProgressEvent
@@ -53,8 +53,7 @@ async def test_timeout_kills_every_process_of_the_run(built_projects: dict[str, 
     assert "HANG_TEST_STARTED" in Path(result.log_path or "").read_text()
     assert watcher.port_program_seen.is_set(), "the hanging test's port program was never running"
     assert_group_gone(watcher.pid)
-    survivors = [pid for pid, start in watcher.descendants if is_alive((pid, start))]
-    assert not survivors, f"processes {survivors} outlived the timeout"
+    assert_processes_gone(watcher.descendants)
     # Progress came at least every 2 seconds while mix ran.
     gaps = [b - a for a, b in zip([0.0, *watcher.elapsed], watcher.elapsed, strict=False)]
     assert len(watcher.elapsed) >= 4 and max(gaps) <= 2.0
@@ -77,8 +76,7 @@ async def test_cancellation_kills_every_process_of_the_run(built_projects: dict[
             group.cancel_scope.cancel()
     assert watcher.pid is not None
     assert_group_gone(watcher.pid)
-    survivors = [pid for pid, start in watcher.descendants if is_alive((pid, start))]
-    assert not survivors, f"processes {survivors} outlived the cancellation"
+    assert_processes_gone(watcher.descendants)
 
 
 async def test_a_hanging_test_run_stops_at_its_timeout_not_long_after(
