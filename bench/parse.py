@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from torus_mcp.mix.parse_mix import parse_mix_output
+from torus_mcp.mix.parse.scan import parse_mix_output
 from torus_mcp.mix.summary import digest_run
 
 TARGET_LINES = 100_000

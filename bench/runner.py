@@ -28,7 +28,7 @@ from pathlib import Path
 import anyio
 
 from torus_mcp.mix.operations import compile_project
-from torus_mcp.mix.runner import run_mix
+from torus_mcp.mix.run.runner import run_mix
 
 FIXTURE = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "elixir" / "warnings_app"
 ARGS = ["compile", "--all-warnings"]

@@ -115,6 +115,18 @@ async def test_wheel_ships_prompts_resources_and_example(tmp_path: Path) -> None
         [str(python), "-c", "import torus_mcp; print(torus_mcp.__file__)"], text=True, cwd=tmp_path
     )
     assert where.startswith(str(env_dir)), where
+    # The Elixir files injected into mix runs are package data: the installed loader must find them.
+    shipped = subprocess.check_output(
+        [
+            str(python),
+            "-c",
+            "from torus_mcp.mix.elixir.loader import BOOT_FILE, CACHED_SOURCES, HELPERS_DIR; "
+            "print(all((HELPERS_DIR / name).is_file() for name in (BOOT_FILE.name, *CACHED_SOURCES)), HELPERS_DIR)",
+        ],
+        text=True,
+        cwd=tmp_path,
+    ).split()
+    assert shipped[0] == "True" and shipped[1].startswith(str(env_dir)), shipped
     project = tmp_path / "project"
     subprocess.run(
         [

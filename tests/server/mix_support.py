@@ -13,10 +13,10 @@ from pathlib import Path
 
 import anyio
 
-from tests.mix_run.conftest import copy_project, start_compile
-from tests.mix_run.process_checks import assert_group_gone, is_alive
-from torus_mcp.mix import process_tree
-from torus_mcp.mix.runs import RunRecord, RunStore, default_state_dir
+from tests.mix.projects import copy_project, start_compile
+from tests.mix.run.process_checks import assert_group_gone, assert_processes_gone
+from torus_mcp.mix.run import process_tree
+from torus_mcp.mix.run.runs import RunRecord, RunStore, default_state_dir
 
 SLEEPY_TESTS = """\
 defmodule TestOutcomesApp.McpSleepTest do
@@ -104,8 +104,7 @@ async def wait_until_gone(pgid: int, processes: set) -> None:
     """The group and every remembered process are gone. Polled in a worker thread so the
     in-process server keeps running its cancellation on this event loop meanwhile."""
     await anyio.to_thread.run_sync(assert_group_gone, pgid, 15.0)
-    survivors = [pid for pid, start in processes if is_alive((pid, start))]
-    assert not survivors, f"processes {survivors} outlived the cancelled call"
+    await anyio.to_thread.run_sync(assert_processes_gone, processes)
 
 
 def run_ids(root: Path) -> set[str]:

@@ -10,7 +10,7 @@ import anyio
 import pytest
 from mcp.shared.exceptions import MCPError
 
-from tests.mix_run.conftest import FIXTURES
+from tests.mix.projects import FIXTURES
 from tests.server.calls import call_error, call_ok
 from tests.server.mix_support import (
     build_projects,

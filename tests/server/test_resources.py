@@ -149,7 +149,7 @@ async def test_subscribers_hear_about_changed_and_new_documents(project: Path) -
 
 async def test_a_huge_run_log_resource_keeps_its_start_and_its_end(connect, project: Path) -> None:
     """A runaway run can log hundreds of MB; the resource serves the first MB and the last 8 MB."""
-    from torus_mcp.mix.runs import RunStore, default_state_dir
+    from torus_mcp.mix.run.runs import RunStore, default_state_dir
     from torus_mcp.server.mix_tools import LOG_HEAD_BYTES, LOG_TAIL_BYTES
 
     store = RunStore(default_state_dir(project))

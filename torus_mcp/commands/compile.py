@@ -1,9 +1,10 @@
 """`torus-mcp compile`: run `mix compile --all-warnings` in the project and print parsed diagnostics.
 
-The same runner and summary as the `mix_compile` tool: a readable digest by default, the tool's
-JSON with `--format json`. Exit status: 0 when the build has no errors (warnings alone are fine;
-use --warnings-as-errors as Torus CI does), 1 when it has problems or timed out, 2 when mix could
-not be run (no mix, no mix.exs, deps not fetched, a refused --env, ...), 130 on Ctrl-C.
+The same operation and result as the `mix_compile` tool (`mix.operations.compile_project`, then
+`mix.summary.report_run`): a readable digest by default, the tool's JSON with `--format json`.
+Exit status: 0 when the build has no errors (warnings alone are fine; use --warnings-as-errors as
+Torus CI does), 1 when it has problems or timed out, 2 when mix could not be run (no mix, no
+mix.exs, deps not fetched, a refused --env, ...), 130 on Ctrl-C.
 
 `add_run_options` and `report` are shared with `torus-mcp test`.
 """
@@ -17,8 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from torus_mcp.mix.operations import MixRun
-    from torus_mcp.mix.progress import ProgressEvent
+    from torus_mcp.mix.models import MixRun
+    from torus_mcp.mix.run.progress import ProgressEvent
+    from torus_mcp.mix.summary import MixReport
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -75,8 +77,9 @@ def execute(name: str, args: argparse.Namespace, call: object) -> int:
     """Resolve the root, parse --env, run `call(root, env, on_progress)` and report; see the module doc."""
     import anyio
 
-    from torus_mcp.mix.preflight import MixPreflightError
-    from torus_mcp.mix.settings import MixEnvError, MixSettingsError
+    from torus_mcp.mix.run.preflight import MixPreflightError
+    from torus_mcp.mix.run.settings import MixEnvError, MixSettingsError
+    from torus_mcp.mix.summary import report_run
     from torus_mcp.workspace import WorkspaceError, resolve_root
 
     stdout: TextIO = getattr(args, "stdout", None) or sys.stdout
@@ -93,14 +96,14 @@ def execute(name: str, args: argparse.Namespace, call: object) -> int:
 
     on_progress = progress if getattr(args, "progress", False) else None
     try:
-        result = anyio.run(call, root, env, on_progress)  # type: ignore[arg-type]
+        run = anyio.run(call, root, env, on_progress)  # type: ignore[arg-type]
     except (MixPreflightError, MixEnvError, MixSettingsError, ValueError) as exc:
         print(f"{name}: {exc}", file=stderr)
         return 2
     except KeyboardInterrupt:
         print(f"{name}: interrupted; mix was stopped", file=stderr)
         return 130
-    return report(result, args, stdout)
+    return report(report_run(run, limit=getattr(args, "limit", 20)), args, stdout)
 
 
 def parse_env(pairs: list[str]) -> dict[str, str]:
@@ -113,24 +116,21 @@ def parse_env(pairs: list[str]) -> dict[str, str]:
     return env
 
 
-def report(result: MixRun, args: argparse.Namespace, out: TextIO) -> int:
-    """Print the run as the tools summarise it; 1 when it shows problems, else 0."""
+def report(result: MixReport, args: argparse.Namespace, out: TextIO) -> int:
+    """Print the run as the tools return it; 1 when it shows problems, else 0."""
     import json
 
     from torus_mcp.commands.parse_mix import _write_text
-    from torus_mcp.mix.summary import digest_run, run_has_problems
 
-    digest = digest_run(result, limit=getattr(args, "limit", 20))
     if getattr(args, "format", "text") == "json":
-        payload = digest.model_dump(mode="json")
-        payload.update(
-            run_id=result.run_id,
-            structured_source=result.structured_source,
-            fallback_reason=result.fallback_reason,
-        )
+        # The tool's structured content; the command has always named its `source` this way.
+        payload = {
+            ("structured_source" if key == "source" else key): value
+            for key, value in result.model_dump(mode="json").items()
+        }
         out.write(json.dumps(payload, indent=2) + "\n")
     else:
-        _write_text(digest, out)
+        _write_text(result, out)
         if result.timed_out:
             print(
                 f"timed out after {result.duration_seconds:.0f}s; mix and its processes were stopped",
@@ -138,15 +138,11 @@ def report(result: MixRun, args: argparse.Namespace, out: TextIO) -> int:
             )
         if result.dropped_bytes:
             print(f"output: {result.dropped_bytes} bytes were kept only in the log", file=out)
-        if (
-            result.fallback_reason
-            and result.structured_source == "text"
-            and result.fallback_reason != "not requested"
-        ):
+        if result.fallback_reason and result.source == "text" and result.fallback_reason != "not requested":
             print(f"note: parsed from mix's text ({result.fallback_reason})", file=out)
         duration = f" in {result.duration_seconds:.1f}s" if result.duration_seconds is not None else ""
         print(
             f"exit code {result.exit_code}{duration}; full log: {result.log_path} (run {result.run_id})",
             file=out,
         )
-    return 1 if run_has_problems(result) else 0
+    return 0 if result.ok else 1

@@ -58,8 +58,7 @@ def _read(source: str, stdin: TextIO) -> str:
 
 def run(args: argparse.Namespace) -> int:
     # Imported here so building the CLI parser stays cheap.
-    from torus_mcp.mix.models import MixRunResult
-    from torus_mcp.mix.parse_mix import parse_mix_output, scan_log
+    from torus_mcp.mix.parse.scan import parse_mix_output
     from torus_mcp.mix.summary import digest_run, run_has_problems
 
     stdout: TextIO = getattr(args, "stdout", None) or sys.stdout
@@ -89,16 +88,7 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
 
-    if kind == "auto":
-        result = parse_mix_output(text)
-    else:
-        scan = scan_log(text)
-        if kind == "test":
-            result = MixRunResult(command="test", test=scan.test_result())
-        elif kind == "format":
-            result = MixRunResult(command="format", format=scan.format_result())
-        else:
-            result = MixRunResult(command="compile", compile=scan.compile_result())
+    result = parse_mix_output(text, None if kind == "auto" else kind)  # type: ignore[arg-type]
 
     digest = digest_run(result, limit=limit)
     if output_format == "json":

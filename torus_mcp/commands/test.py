@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from torus_mcp.commands.compile import add_run_options, execute
 
 if TYPE_CHECKING:
-    from torus_mcp.mix.operations import MixRun
+    from torus_mcp.mix.models import MixRun
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,18 +36,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from torus_mcp.mix.operations import test_project
+    from torus_mcp.mix.operations import TestSelection, test_project
+
+    selection = TestSelection(
+        paths=list(getattr(args, "paths", None) or []),
+        failed_only=bool(getattr(args, "failed", False)),
+        stale=bool(getattr(args, "stale", False)),
+        only=list(getattr(args, "only", None) or []),
+        exclude=list(getattr(args, "exclude", None) or []),
+        seed=getattr(args, "seed", None),
+        max_failures=getattr(args, "max_failures", None),
+    )
 
     async def call(root: Path, env: dict[str, str], on_progress: object) -> MixRun:
         return await test_project(
             root,
-            paths=list(getattr(args, "paths", None) or []),
-            failed_only=bool(getattr(args, "failed", False)),
-            stale=bool(getattr(args, "stale", False)),
-            only=list(getattr(args, "only", None) or []),
-            exclude=list(getattr(args, "exclude", None) or []),
-            seed=getattr(args, "seed", None),
-            max_failures=getattr(args, "max_failures", None),
+            selection,
             warnings_as_errors=bool(getattr(args, "warnings_as_errors", False)),
             env=env,
             timeout=getattr(args, "timeout", None),

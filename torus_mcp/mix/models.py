@@ -202,3 +202,15 @@ class MixRunResult(BaseModel):
     structured_source: DiagnosticSource = Field(
         default="text", description="`json` when the injected Elixir helpers produced the data"
     )
+
+
+class MixRun(MixRunResult):
+    """A parsed mix run plus the id of its record (its full log is `torus://runs/{run_id}/log`)."""
+
+    run_id: str | None = None
+    fallback_reason: str | None = Field(
+        default=None, description="Why the structured data of the Elixir helpers was not used"
+    )
+    build_lock: tuple[str, int] | None = Field(
+        default=None, description="('build' | 'deps', OS pid) of a lock another mix process held"
+    )

@@ -1,47 +1,30 @@
-"""`mix compile`, `mix test` and `mix format --check-formatted` for a project, parsed.
+"""The one place that runs a mix command for a project: `mix compile`, `mix test`, `mix format`.
 
-These are what the server's tools and the `torus-mcp compile` / `torus-mcp test` commands call.
-Each runs mix through `runner.run_mix` (preflight, lock, timeout, run record) and combines the
-text parsers with the structured data of the injected Elixir helpers: the JSON data is used when
-the helper really wrote it (complete), the text parse otherwise, and `fallback_reason` says why.
+`compile_project`, `test_project`, `format_check` and `format_project` are what the server's tools
+and the `torus-mcp compile` / `torus-mcp test` commands call; both then shape the `MixRun` they
+get with `summary.report_run` (the tool's structured content, the command's JSON). Each runs
+mix through `run.runner.run_mix` (preflight, lock, timeout, run record) and combines the text
+parsers with the events of the injected Elixir modules: the JSON data is used when they really
+wrote it (complete), the text parse otherwise, and `fallback_reason` says why.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import Field
-
-from torus_mcp.mix.models import CompileResult, Diagnostic, FormatResult, MixRunResult, TestResult
-from torus_mcp.mix.parse_compile import parse_compile_output
-from torus_mcp.mix.parse_format import parse_format_output
-from torus_mcp.mix.parse_test import parse_test_output
-from torus_mcp.mix.preflight import check_database, check_deps, check_mix_project
-from torus_mcp.mix.runner import ProgressCallback, RawRun, run_mix
-from torus_mcp.mix.settings import MixSettings, load_mix_settings
-from torus_mcp.mix.structured import load_compile_events, load_test_events, root_relative
+from torus_mcp.mix.elixir.events import load_compile_events, load_test_events, root_relative
+from torus_mcp.mix.models import CompileResult, Diagnostic, FormatResult, MixRun, TestResult
+from torus_mcp.mix.parse.scan import parse_compile_output, parse_format_output, parse_test_output
+from torus_mcp.mix.run.preflight import check_database, check_deps, check_mix_project
+from torus_mcp.mix.run.process import RawRun
+from torus_mcp.mix.run.runner import ProgressCallback, run_mix
+from torus_mcp.mix.run.settings import MixSettings, load_mix_settings
 
 COMPILE_HELPERS = ("torus_mcp_json.exs", "torus_mcp_compile.exs")
 TEST_HELPERS = ("torus_mcp_json.exs", "torus_mcp_formatter.exs")
 FORMATTER_ARGS = ("--formatter", "TorusMcp.ExUnitFormatter", "--formatter", "ExUnit.CLIFormatter")
-
-
-class MixRun(MixRunResult):
-    """A parsed mix run plus the id of its record (its full log is `torus://runs/{run_id}/log`)."""
-
-    run_id: str | None = None
-    fallback_reason: str | None = Field(
-        default=None, description="Why the structured data of the Elixir helpers was not used"
-    )
-    build_lock: tuple[str, int] | None = Field(
-        default=None, description="('build' | 'deps', OS pid) of a lock another mix process held"
-    )
-
-
-CompileRun = MixRun
-TestRun = MixRun
-FormatRun = MixRun
 
 
 def log_uri(run_id: str) -> str:
@@ -59,31 +42,21 @@ async def compile_project(
     structured: bool = True,
     settings: MixSettings | None = None,
     state_dir: Path | None = None,
-) -> CompileRun:
+) -> MixRun:
     """`mix compile --all-warnings` (so a no-op compile still reports every warning), parsed."""
-    root, settings = _prepare(root, settings)
-    check_deps(root)
+    project = _Project.open(root, settings, env, state_dir, on_progress)
+    check_deps(project.root)
     flags = [*(["--force"] if force else []), *(["--warnings-as-errors"] if warnings_as_errors else [])]
     if structured:
         args, helpers = ["torus_mcp.compile", *flags], COMPILE_HELPERS
     else:
         args, helpers = ["compile", "--all-warnings", *flags], ()
-    raw = await run_mix(
-        root,
-        args,
-        timeout=timeout or settings.compile_timeout,
-        env=env,
-        settings=settings,
-        state_dir=state_dir,
-        on_progress=on_progress,
-        helpers=helpers,
-        command="compile",
-    )
+    raw = await project.run("compile", args, timeout or project.settings.compile_timeout, helpers)
     compile_result = parse_compile_output(raw.output)
     fallback = "not requested" if not structured else None
     source = "text"
     if structured:
-        data = load_compile_events(raw.events_path, root)
+        data = load_compile_events(raw.events_path, project.root)
         if data is not None and data.complete:
             compile_result = _with_structured_diagnostics(
                 compile_result, data.diagnostics, warnings_as_errors
@@ -94,16 +67,51 @@ async def compile_project(
     return _result("compile", raw, source, fallback, compile=compile_result)
 
 
+@dataclass(frozen=True)
+class TestSelection:
+    """Which tests `mix test` runs and in what order, as a client or the command line asked."""
+
+    __test__ = False  # not a pytest test class, despite the name
+
+    paths: Sequence[str] = ()
+    failed_only: bool = False
+    stale: bool = False
+    only: Sequence[str] = ()
+    exclude: Sequence[str] = ()
+    seed: int | None = None
+    max_failures: int | None = None
+
+    def arguments(self, root: Path) -> list[str]:
+        """Checked `mix test` arguments. Every value a client sends is refused (ValueError) if it
+        could be read as a flag or names a file outside the project `root`."""
+        args = [_checked_test_path(root, path) for path in self.paths]
+        if self.failed_only:
+            args.append("--failed")
+        if self.stale:
+            args.append("--stale")
+        for switch, tags in (("--only", self.only), ("--exclude", self.exclude)):
+            for tag in tags:
+                if not tag or tag.startswith("-") or any(c.isspace() for c in tag):
+                    raise ValueError(
+                        f"{switch} tag {tag!r} is not a tag; use e.g. `integration` or `group:db`."
+                    )
+                args += [switch, tag]
+        seed, max_failures = self.seed, self.max_failures
+        if seed is not None:
+            if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+                raise ValueError(f"seed must be a non-negative integer, got {seed!r}.")
+            args += ["--seed", str(seed)]
+        if max_failures is not None:
+            if isinstance(max_failures, bool) or not isinstance(max_failures, int) or max_failures < 1:
+                raise ValueError(f"max_failures must be a positive integer, got {max_failures!r}.")
+            args += ["--max-failures", str(max_failures)]
+        return args
+
+
 async def test_project(
     root: Path,
+    selection: TestSelection = TestSelection(),
     *,
-    paths: Sequence[str] = (),
-    failed_only: bool = False,
-    stale: bool = False,
-    only: Sequence[str] = (),
-    exclude: Sequence[str] = (),
-    seed: int | None = None,
-    max_failures: int | None = None,
     warnings_as_errors: bool = False,
     env: Mapping[str, str] | None = None,
     timeout: float | None = None,
@@ -112,36 +120,26 @@ async def test_project(
     check_db: bool = True,
     settings: MixSettings | None = None,
     state_dir: Path | None = None,
-) -> TestRun:
+) -> MixRun:
     """`mix test` with the given selection, parsed; failures come from ExUnit's own data when
     the JSON formatter loaded, from the text otherwise."""
-    root, settings = _prepare(root, settings)
-    check_deps(root)
+    project = _Project.open(root, settings, env, state_dir, on_progress)
+    check_deps(project.root)
     if check_db:
-        check_database(root, env)
-    args = ["test", *test_arguments(root, paths, failed_only, stale, only, exclude, seed, max_failures)]
+        check_database(project.root, env)
+    args = ["test", *selection.arguments(project.root)]
     if warnings_as_errors:
         args.append("--warnings-as-errors")
     helpers: tuple[str, ...] = ()
     if structured:
         args += FORMATTER_ARGS
         helpers = TEST_HELPERS
-    raw = await run_mix(
-        root,
-        args,
-        timeout=timeout or settings.test_timeout,
-        env=env,
-        settings=settings,
-        state_dir=state_dir,
-        on_progress=on_progress,
-        helpers=helpers,
-        command="test",
-    )
+    raw = await project.run("test", args, timeout or project.settings.test_timeout, helpers)
     test_result = parse_test_output(raw.output)
     fallback = "not requested" if not structured else None
     source = "text"
     if structured:
-        data = load_test_events(raw.events_path, root)
+        data = load_test_events(raw.events_path, project.root)
         if data is not None and data.complete:
             test_result = test_result.model_copy(
                 update={
@@ -171,23 +169,9 @@ async def format_check(
     on_progress: ProgressCallback | None = None,
     settings: MixSettings | None = None,
     state_dir: Path | None = None,
-) -> FormatRun:
+) -> MixRun:
     """`mix format --check-formatted`: the files it would rewrite (Torus CI runs it)."""
-    root, settings = _prepare(root, settings)
-    raw = await run_mix(
-        root,
-        ["format", "--check-formatted"],
-        timeout=timeout or settings.format_timeout,
-        env=env,
-        settings=settings,
-        state_dir=state_dir,
-        on_progress=on_progress,
-        command="format",
-    )
-    format_result = parse_format_output(raw.output)
-    # 1.15+ print absolute paths; show them like 1.14 does, relative to the project.
-    format_result.unformatted_files = [root_relative(f, root) for f in format_result.unformatted_files]
-    return _result("format", raw, "text", None, format=format_result)
+    return await _format_check(_Project.open(root, settings, env, state_dir, on_progress), timeout)
 
 
 async def format_project(
@@ -198,65 +182,31 @@ async def format_project(
     on_progress: ProgressCallback | None = None,
     settings: MixSettings | None = None,
     state_dir: Path | None = None,
-) -> FormatRun:
+) -> MixRun:
     """`mix format` on the files `mix format --check-formatted` rejects; the result lists the files that
     were rewritten, and the run is the check made afterwards (clean when formatting succeeded)."""
-    before = await format_check(
-        root, env=env, timeout=timeout, on_progress=on_progress, settings=settings, state_dir=state_dir
-    )
+    project = _Project.open(root, settings, env, state_dir, on_progress)
+    before = await _format_check(project, timeout)
     rewritten = list(before.format.unformatted_files) if before.format else []
     if not rewritten:
         return before
-    root, settings = _prepare(root, settings)
-    await run_mix(
-        root,
-        ["format", *rewritten],
-        timeout=timeout or settings.format_timeout,
-        env=env,
-        settings=settings,
-        state_dir=state_dir,
-        on_progress=on_progress,
-        command="format",
-    )
-    after = await format_check(
-        root, env=env, timeout=timeout, on_progress=on_progress, settings=settings, state_dir=state_dir
-    )
+    await project.run("format", ["format", *rewritten], timeout or project.settings.format_timeout)
+    after = await _format_check(project, timeout)
     if after.format is not None:
         after.format.notes.append(f"mix format rewrote {len(rewritten)} file(s): {', '.join(rewritten)}")
     return after
 
 
-def test_arguments(
-    root: Path,
-    paths: Sequence[str] = (),
-    failed_only: bool = False,
-    stale: bool = False,
-    only: Sequence[str] = (),
-    exclude: Sequence[str] = (),
-    seed: int | None = None,
-    max_failures: int | None = None,
-) -> list[str]:
-    """Checked `mix test` arguments. Every value a client sends is refused if it could be read as
-    a flag or names a file outside the project."""
-    args = [_checked_test_path(root, path) for path in paths]
-    if failed_only:
-        args.append("--failed")
-    if stale:
-        args.append("--stale")
-    for switch, tags in (("--only", only), ("--exclude", exclude)):
-        for tag in tags:
-            if not tag or tag.startswith("-") or any(c.isspace() for c in tag):
-                raise ValueError(f"{switch} tag {tag!r} is not a tag; use e.g. `integration` or `group:db`.")
-            args += [switch, tag]
-    if seed is not None:
-        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-            raise ValueError(f"seed must be a non-negative integer, got {seed!r}.")
-        args += ["--seed", str(seed)]
-    if max_failures is not None:
-        if isinstance(max_failures, bool) or not isinstance(max_failures, int) or max_failures < 1:
-            raise ValueError(f"max_failures must be a positive integer, got {max_failures!r}.")
-        args += ["--max-failures", str(max_failures)]
-    return args
+async def _format_check(project: _Project, timeout: float | None) -> MixRun:
+    raw = await project.run(
+        "format", ["format", "--check-formatted"], timeout or project.settings.format_timeout
+    )
+    format_result = parse_format_output(raw.output)
+    # 1.15+ print absolute paths; show them like 1.14 does, relative to the project.
+    format_result.unformatted_files = [
+        root_relative(f, project.root) for f in format_result.unformatted_files
+    ]
+    return _result("format", raw, "text", None, format=format_result)
 
 
 def _checked_test_path(root: Path, path: str) -> str:
@@ -272,10 +222,43 @@ def _checked_test_path(root: Path, path: str) -> str:
     return path
 
 
-def _prepare(root: Path, settings: MixSettings | None) -> tuple[Path, MixSettings]:
-    root = Path(root).resolve()
-    check_mix_project(root)
-    return root, settings or load_mix_settings(root)
+@dataclass(frozen=True)
+class _Project:
+    """A checked mix project and what every run of one operation in it shares."""
+
+    root: Path
+    settings: MixSettings
+    env: Mapping[str, str] | None
+    state_dir: Path | None
+    on_progress: ProgressCallback | None
+
+    @classmethod
+    def open(
+        cls,
+        root: Path,
+        settings: MixSettings | None,
+        env: Mapping[str, str] | None,
+        state_dir: Path | None,
+        on_progress: ProgressCallback | None,
+    ) -> _Project:
+        root = Path(root).resolve()
+        check_mix_project(root)
+        return cls(root, settings or load_mix_settings(root), env, state_dir, on_progress)
+
+    async def run(
+        self, command: str, args: Sequence[str], timeout: float, helpers: Sequence[str] = ()
+    ) -> RawRun:
+        return await run_mix(
+            self.root,
+            args,
+            timeout=timeout,
+            env=self.env,
+            settings=self.settings,
+            state_dir=self.state_dir,
+            on_progress=self.on_progress,
+            helpers=helpers,
+            command=command,
+        )
 
 
 def _with_structured_diagnostics(
@@ -342,4 +325,3 @@ def _result(
 
 # Names that start with `test_` are collected by pytest wherever they are imported.
 test_project.__test__ = False  # type: ignore[attr-defined]
-test_arguments.__test__ = False  # type: ignore[attr-defined]

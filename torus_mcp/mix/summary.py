@@ -4,6 +4,9 @@ A build with 300 warnings is 100+ KB of text; an assistant needs the counts, the
 of warnings and where the rest are (grouped by file and by kind), not every line. Items left out
 stay reachable in the full log (`log_line` says where each one starts). Long texts (a multi-MB
 `left:` value, a 40-line type warning) are cut to a fixed size with a marker saying so.
+
+`report_run` is the one function that shapes a run for the mix tools and the `compile` / `test`
+commands alike; `digest_run` shapes a parsed log (`parse-mix`) and is the part they share.
 """
 
 from __future__ import annotations
@@ -11,9 +14,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, field_serializer
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, field_serializer
 
-from torus_mcp.mix.models import Diagnostic, MixRunResult, TestFailure, TestSummary
+from torus_mcp.mix.models import Diagnostic, MixRun, MixRunResult, TestFailure, TestSummary
 
 DEFAULT_LIMIT = 20
 DEFAULT_TEXT_CHARS = 800
@@ -245,4 +248,30 @@ def digest_run(
         truncated=result.truncated,
         timed_out=result.timed_out,
         cancelled=result.cancelled,
+    )
+
+
+# What the mix tools return and `torus-mcp compile|test --format json` prints: the digest plus the
+# run's record and where its data came from. No docstring on purpose: it would become the
+# description of the tools' output schema, which clients read on every tools/list; the title is
+# the one that schema has always had.
+class MixReport(RunDigest):
+    model_config = ConfigDict(title="MixToolResult")
+
+    run_id: str | None = Field(default=None, description="Read the full log as torus://runs/{run_id}/log")
+    source: str | None = Field(
+        default=None, description="json: from Elixir's own data; text: parsed from the log"
+    )
+    fallback_reason: str | None = None
+
+
+def report_run(run: MixRun, limit: int = DEFAULT_LIMIT) -> MixReport:
+    """A run of `mix.operations` as its callers hand it out: the digest (`limit` items inline, < 0
+    for all) with the run id, the source of its data and why the JSON was not used."""
+    digest = digest_run(run, limit=limit)
+    return MixReport(
+        **digest.model_dump(),
+        run_id=run.run_id,
+        source=run.structured_source,
+        fallback_reason=run.fallback_reason,
     )

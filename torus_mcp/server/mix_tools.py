@@ -1,18 +1,20 @@
 """mix compile / test / format as tools: parsed, token-budgeted results, progress, full logs as resources."""
 
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import ToolAnnotations
 from pydantic import Field
 
-from torus_mcp.mix.summary import RunDigest
+from torus_mcp.mix.summary import MixReport
 from torus_mcp.server.doc_tools import client_roots_parameter
 from torus_mcp.server.errors import resource_errors, tool_errors
 from torus_mcp.server.state import ServerState
+
+if TYPE_CHECKING:
+    from torus_mcp.mix.operations import TestSelection
 
 EnvArg = Annotated[
     dict[str, str] | None,
@@ -33,26 +35,6 @@ RUN = ToolAnnotations(
 )
 
 
-class MixToolResult(RunDigest):
-    run_id: str | None = Field(default=None, description="Read the full log as torus://runs/{run_id}/log")
-    source: str | None = Field(
-        default=None, description="json: from Elixir's own data; text: parsed from the log"
-    )
-    fallback_reason: str | None = None
-
-
-def _tool_result(run, limit: int) -> MixToolResult:
-    from torus_mcp.mix.summary import digest_run
-
-    digest = digest_run(run, limit=limit)
-    return MixToolResult(
-        **digest.model_dump(),
-        run_id=run.run_id,
-        source=run.structured_source,
-        fallback_reason=run.fallback_reason,
-    )
-
-
 def _progress(ctx: Context):
     async def report(event) -> None:
         await ctx.report_progress(event.progress, event.total, event.message)
@@ -60,33 +42,22 @@ def _progress(ctx: Context):
     return report
 
 
-def _check_selection(
-    root: Path,
-    paths: Sequence[str],
-    only: Sequence[str],
-    exclude: Sequence[str],
-    seed: int | None,
-    max_failures: int | None,
-) -> None:
+def _check_selection(root: Path, selection: "TestSelection") -> None:
     """Refuse a path, tag or number mix would misread before anything runs.
 
     The domain check raises a plain ValueError, which the tool layer would otherwise turn into an
     unexplained internal error.
     """
-    from torus_mcp.mix.operations import test_arguments
-
     try:
-        test_arguments(
-            Path(root).resolve(), paths, only=only, exclude=exclude, seed=seed, max_failures=max_failures
-        )
+        selection.arguments(Path(root).resolve())
     except ValueError as exc:
         raise ToolError(str(exc)) from exc
 
 
 def _mix_errors():
-    from torus_mcp.mix.preflight import MixPreflightError
-    from torus_mcp.mix.runs import RunNotFoundError
-    from torus_mcp.mix.settings import MixEnvError, MixSettingsError
+    from torus_mcp.mix.run.preflight import MixPreflightError
+    from torus_mcp.mix.run.runs import RunNotFoundError
+    from torus_mcp.mix.run.settings import MixEnvError, MixSettingsError
 
     return (MixPreflightError, MixEnvError, MixSettingsError, RunNotFoundError)
 
@@ -108,12 +79,13 @@ def register_mix_tools(server: MCPServer, state: ServerState) -> None:
         env: EnvArg = None,
         limit: LimitArg = 20,
         roots: ClientRoots = None,
-    ) -> MixToolResult:
+    ) -> MixReport:
         """Run `mix compile` in the project root and return its diagnostics as data: file, line, column,
         severity, message, grouped by file and kind, with exact totals. Every warning is reported, also on a
         no-op compile. Torus CI compiles with warnings_as_errors=true and the develop persona must reach zero
         warnings: fix each one, then compile again. The full log is torus://runs/{run_id}/log."""
         from torus_mcp.mix.operations import compile_project
+        from torus_mcp.mix.summary import report_run
 
         with tool_errors(*_mix_errors()):
             run = await compile_project(
@@ -123,7 +95,7 @@ def register_mix_tools(server: MCPServer, state: ServerState) -> None:
                 env=env,
                 on_progress=_progress(ctx),
             )
-            return _tool_result(run, limit)
+            return report_run(run, limit)
 
     @server.tool(annotations=RUN)
     async def mix_test(
@@ -152,30 +124,34 @@ def register_mix_tools(server: MCPServer, state: ServerState) -> None:
         env: EnvArg = None,
         limit: LimitArg = 20,
         roots: ClientRoots = None,
-    ) -> MixToolResult:
+    ) -> MixReport:
         """Run `mix test` (all, some files, failed_only or stale) and return failures first as data: test name,
         module, file:line, kind (failure, invalid, setup_all, doctest), message, code/left/right, stacktrace,
         plus the summary counts and seed. Projects whose test config needs Postgres are checked first and a
         clear error says what to start. The full log is torus://runs/{run_id}/log."""
-        from torus_mcp.mix.operations import test_project
+        from torus_mcp.mix.operations import TestSelection, test_project
+        from torus_mcp.mix.summary import report_run
 
+        selection = TestSelection(
+            paths=paths or (),
+            failed_only=failed_only,
+            stale=stale,
+            only=only or (),
+            exclude=exclude or (),
+            seed=seed,
+            max_failures=max_failures,
+        )
         with tool_errors(*_mix_errors()):
             root = state.workspace(roots).root
-            _check_selection(root, paths or (), only or (), exclude or (), seed, max_failures)
+            _check_selection(root, selection)
             run = await test_project(
                 root,
-                paths=paths or (),
-                failed_only=failed_only,
-                stale=stale,
-                only=only or (),
-                exclude=exclude or (),
-                seed=seed,
-                max_failures=max_failures,
+                selection,
                 warnings_as_errors=warnings_as_errors,
                 env=env,
                 on_progress=_progress(ctx),
             )
-            return _tool_result(run, limit)
+            return report_run(run, limit)
 
     @server.tool(annotations=RUN)
     async def mix_format(
@@ -190,16 +166,17 @@ def register_mix_tools(server: MCPServer, state: ServerState) -> None:
         env: EnvArg = None,
         limit: LimitArg = 20,
         roots: ClientRoots = None,
-    ) -> MixToolResult:
+    ) -> MixReport:
         """Check formatting as Torus CI does (`mix format --check-formatted`) and return the files it rejects.
         With check=false the rejected files are formatted with `mix format`; the notes name them and the
         result is the check made afterwards."""
         from torus_mcp.mix.operations import format_check, format_project
+        from torus_mcp.mix.summary import report_run
 
         with tool_errors(*_mix_errors()):
             run_format = format_check if check else format_project
             run = await run_format(state.workspace(roots).root, env=env, on_progress=_progress(ctx))
-            return _tool_result(run, limit)
+            return report_run(run, limit)
 
     @server.resource(
         "torus://runs/{run_id}/log",
@@ -209,7 +186,7 @@ def register_mix_tools(server: MCPServer, state: ServerState) -> None:
         mime_type="text/plain",
     )
     def run_log(run_id: str) -> str:
-        from torus_mcp.mix.runs import RunStore, default_state_dir
+        from torus_mcp.mix.run.runs import RunStore, default_state_dir
 
         with resource_errors(*_mix_errors()):
             store = RunStore(default_state_dir(state.workspace().root))
