@@ -100,6 +100,29 @@ _PLAN_TODO = replace_once(
 )
 _BROKEN_YAML = "version: 1\nrequirements: [\n  - id: FR-001\n    title: 'unclosed\n"
 
+
+def _approved(doc: str, text: str, upstream: dict[str, str] | None = None) -> str:
+    """approvals.yml with ``doc`` approved at ``text``, written against ``upstream`` (name -> text)."""
+    from torus_mcp.documents import version_of
+    from torus_mcp.history.approvals import Approval, ApprovalFile, pin, render_approvals
+
+    def pinned(name: str, body: str):
+        return pin(name, body, version_of(body.encode()), None)
+
+    approval = Approval(
+        **pinned(doc, text).model_dump(),
+        approved_at="2026-03-02T10:00:00Z",
+        approver="Ada Lovelace <ada@example.com>",
+        upstream=[pinned(name, body) for name, body in (upstream or {}).items()],
+    )
+    return render_approvals(ApprovalFile(approvals=[approval]))
+
+
+_FDD_APPROVED = _approved("fdd.md", GOOD_FDD, {"prd.md": GOOD_PRD})
+_PLAN_APPROVED = _approved("plan.md", GOOD_PLAN, {"prd.md": GOOD_PRD, "fdd.md": GOOD_FDD})
+_FDD_EDITED = replace_once(GOOD_FDD, "Nothing is cached.", "Rendered pages are cached per revision.")
+_PRD_EDITED = replace_once(GOOD_PRD, "- Preview a page in under a second.", "- Preview a page instantly.")
+
 FAILING: dict[str, Failing] = {
     "PRD-DOC": Failing({"prd": None}, "prd.md", None, "prd.md does not exist"),
     "PRD-SECTIONS": Failing({"prd": _PRD_NO_USERS}, "prd.md", None, "'Users & Use Cases'"),
@@ -170,6 +193,18 @@ FAILING: dict[str, Failing] = {
     "NO-TBD": Failing({"fdd": _FDD_TBD}, "fdd.md", line_of(GOOD_FDD, "Nothing is cached"), "unresolved TBD"),
     "NO-TODO": Failing(
         {"plan": _PLAN_TODO}, "plan.md", line_of(GOOD_PLAN, "Ship behind"), "TODO left in plan.md"
+    ),
+    "STALE-APPROVAL": Failing(
+        {"fdd": _FDD_EDITED, "approvals__yml": _FDD_APPROVED},
+        "fdd.md",
+        line_of(GOOD_FDD, "## 8. Caching Strategy"),
+        "fdd.md: changed Caching Strategy",
+    ),
+    "STALE-UPSTREAM": Failing(
+        {"prd": _PRD_EDITED, "approvals__yml": _FDD_APPROVED},
+        "fdd.md",
+        None,
+        "approved against an earlier prd.md, which has since changed: changed Goals & Non-Goals",
     ),
 }
 
@@ -293,6 +328,22 @@ PASSING: dict[str, list[dict[str, str | None]]] = {
     ],
     "NO-TODO": [
         {"plan": replace_once(GOOD_PLAN, "Goal: Ship behind the flag.", "Goal: Ship the todo list.")}
+    ],
+    # Ticking a task, renumbering sections and blank lines are not changes of the approved content.
+    "STALE-APPROVAL": [
+        {"approvals__yml": _FDD_APPROVED},
+        {
+            "plan": replace_once(GOOD_PLAN, "- [ ] Escape author text", "- [x] Escape author text"),
+            "approvals__yml": _PLAN_APPROVED,
+        },
+        {
+            "fdd": GOOD_FDD.replace("## 8. Caching", "## 8.1 Caching").replace("\n\n", "\n\n\n"),
+            "approvals__yml": _FDD_APPROVED,
+        },
+    ],
+    "STALE-UPSTREAM": [
+        {"approvals__yml": _PLAN_APPROVED},
+        {"fdd": _FDD_EDITED, "approvals__yml": _approved("fdd.md", _FDD_EDITED, {"prd.md": GOOD_PRD})},
     ],
 }
 

@@ -9,6 +9,7 @@ from mcp.server.mcpserver import MCPServer
 from torus_mcp import __version__
 from torus_mcp.server.doc_tools import register_doc_tools
 from torus_mcp.server.gate_tools import register_gate_tools
+from torus_mcp.server.history_tools import register_history_tools
 from torus_mcp.server.mix_tools import register_mix_tools
 from torus_mcp.server.prompt_surface import register_prompts
 from torus_mcp.server.protocol import install_protocol_handlers
@@ -37,6 +38,7 @@ def create_server(root: str | None = None, cwd: Path | None = None) -> MCPServer
     # Before the resources: templates are matched in registration order, and .../status must win
     # over the generic document template.
     register_gate_tools(server, state)
+    register_history_tools(server, state)
     register_mix_tools(server, state)
     register_resources(server, state)
     install_protocol_handlers(server, state)

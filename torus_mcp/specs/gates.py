@@ -60,6 +60,8 @@ defaults (``RULES`` holds the full descriptions):
     DOC-PARSE               all   error    the parser reported no error for the gate's documents
     NO-TBD                  all   error    no unresolved TBD in the gate's documents
     NO-TODO                 all   warning  no TODO / FIXME in the gate's documents
+    STALE-APPROVAL          all   warning  an approved document is unchanged since approve_doc
+    STALE-UPSTREAM          all   warning  what an approved document was written against is unchanged
 """
 
 from __future__ import annotations
@@ -72,6 +74,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, Field
 
 from torus_mcp.config import ConfigError
+from torus_mcp.history.approval_rules import APPROVAL_RULES, approved_docs, stale_notice
 from torus_mcp.specs.findings import Finding
 from torus_mcp.specs.gate_report import STAGES, GateReport, GateResult, Stage
 from torus_mcp.specs.rules_base import GATE_DOCS, GATES, GateName, PackView, Rule, RuleSpec, gate_documents
@@ -112,6 +115,7 @@ rules of every gate (DOCUMENT_CONTENT_RULES) last."""
 _SPECS: tuple[RuleSpec, ...] = (
     *(spec for gate in GATES for spec in (DOCUMENT_PRESENT[gate], *_GATE_SPECS[gate])),
     *DOCUMENT_CONTENT_RULES,
+    *APPROVAL_RULES,
 )
 RULES: dict[str, Rule] = {spec.rule.id: spec.rule for spec in _SPECS}
 """Every gate rule by id, in the order the gates evaluate them."""
@@ -280,6 +284,7 @@ def _check(pack: SpecPack, target: Stage | None, config: GatesConfig) -> GateRep
         tasks_done=done,
         tasks_total=len(tasks),
         next_phase=next_phase.label if next_phase else None,
+        approved=approved_docs(view),
     )
 
 
@@ -288,7 +293,7 @@ def _run_gate(view: PackView, gate: GateName, config: GatesConfig) -> Iterable[F
     document_hits = list(document_rule.check(view, gate))
     # Without its document every other rule of the gate would only repeat that it is missing.
     own = () if document_hits else _GATE_SPECS[gate]
-    for spec in (document_rule, *own, *DOCUMENT_CONTENT_RULES):
+    for spec in (document_rule, *own, *DOCUMENT_CONTENT_RULES, *APPROVAL_RULES):
         rule = spec.rule
         if rule.id in config.disabled:
             continue
@@ -349,7 +354,7 @@ def summarize_gate(report: GateReport, for_persona: str) -> str:
     """
     persona = for_persona.strip().lower()
     own, prerequisites = PERSONA_GATES.get(persona, ("plan", ()))
-    lines: list[str] = []
+    lines = stale_notice(report, [GATE_DOCS[g] for g in prerequisites], GATE_DOCS[own] if own else None)
     failing = [g for g in prerequisites if (r := report.gate(g)) is not None and not r.passed]
     unchecked = [g for g in prerequisites if report.gate(g) is None]
     if failing:
