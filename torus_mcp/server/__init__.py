@@ -23,6 +23,8 @@ INSTRUCTIONS = (
     "write_doc and edit_section need it as expected_version. check_gates says where a feature stands and why, "
     "trace_requirements which acceptance criteria lack a test, plan_status and update_task track the plan. "
     "mix_compile (warnings_as_errors=true, as Torus CI), mix_test and mix_format return diagnostics as data. "
+    "With git: approve_doc pins a document's content, spec_diff and spec_history show what changed, spec_drift "
+    "whether the code moved ahead of the plan, changed_files the change under work. "
     "workspace_info explains which project is in use."
 )
 
