@@ -2,9 +2,10 @@
 
 ``git log --follow`` follows one file only, and Torus moved whole packs (``docs/features/<slug>`` to
 ``docs/exec-plans/.../<slug>``). So the history of a path is read with one ``git log`` per location:
-when the oldest commits there *add* files, those commits are checked once more with rename detection
-over the whole commit, and where the files came from another path the log goes on from there, before
-the move.
+the oldest commit found there is where the path appeared; that one commit is checked with rename
+detection over the whole commit, and when the files came from another path the log goes on from
+there, before the move. A pack's log lists file names (``--name-only``), a document's none (it is the
+only file): a history costs one ``git log`` plus one short look per move.
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ class PathHistory(BaseModel):
 class _Commit:
     def __init__(self, sha: str, parents: list[str], author: str, date: str, subject: str) -> None:
         self.sha, self.parents, self.author, self.date, self.subject = sha, parents, author, date, subject
-        self.changes: list[tuple[str, list[str]]] = []  # (status letter, paths)
+        self.files: list[str] = []  # repository paths, or (status, old, new) triples from _find_move
+        self.renames: list[tuple[str, str]] = []
 
 
 def path_history(repo: GitRepository, path: str, *, is_dir: bool, limit: int) -> PathHistory:
@@ -54,34 +56,35 @@ def path_history(repo: GitRepository, path: str, *, is_dir: bool, limit: int) ->
     more = False
     while start is not None:
         room = limit - len(entries)
-        commits = _log(repo, start, current, room + 1)
+        commits = _log(repo, start, current, room + 1, is_dir)
         if len(commits) > room:
             commits, more = commits[:room], True
-        move = None if more else _find_move(repo, commits, current, is_dir)
         first = len(entries)
-        entries.extend(_entry(repo, commit, current, is_dir) for commit in commits)
-        if move is None or len(locations) > MAX_MOVES:
+        entries.extend(_entry(commit, current, is_dir) for commit in commits)
+        oldest = commits[-1] if commits and not more else None
+        origin = _origin(repo, oldest, current, is_dir) if oldest is not None else None
+        if origin is None or len(locations) > MAX_MOVES:
             break
-        commit, old = move
-        entries[first + commits.index(commit)].moved_from = repo.project_path(old)
-        locations.append(old)
-        current, start = old, (commit.parents[0] if commit.parents else None)
-        if start is not None and len(entries) >= limit:
+        entries[first + len(commits) - 1].moved_from = repo.project_path(origin)
+        locations.append(origin)
+        current, start = origin, oldest.parents[0]
+        if len(entries) >= limit:
             # The limit is reached exactly at a move: older commits exist if the old path has any.
-            more = bool(_log(repo, start, current, 1))
+            more = bool(_log(repo, start, current, 1, is_dir))
             break
     return PathHistory(commits=entries, locations=[repo.project_path(p) for p in locations], more=more)
 
 
-def _log(repo: GitRepository, start: str, path: str, count: int) -> list[_Commit]:
+def _log(repo: GitRepository, start: str, path: str, count: int, is_dir: bool) -> list[_Commit]:
+    files = ["--name-only"] if is_dir else []
     raw = repo.run(
-        "log", "-z", "--name-status", "--no-renames", "--no-show-signature", _FORMAT, f"-n{count}",
-        start, "--", path,
+        "log", "-z", *files, "--no-renames", "--no-show-signature", _FORMAT, f"-n{count}", start, "--", path,
     )  # fmt: skip
     return _parse(raw)
 
 
 def _parse(raw: bytes) -> list[_Commit]:
+    """Records ``RS header NUL [LF file NUL ...]``; renames come as ``R<score> NUL old NUL new NUL``."""
     commits: list[_Commit] = []
     for chunk in raw.decode("utf-8", errors="replace").split(_RECORD):
         if not chunk.strip("\0\n"):
@@ -94,11 +97,14 @@ def _parse(raw: bytes) -> list[_Commit]:
         commit = _Commit(sha, parents.split(), author, date, subject)
         tokens = [t for t in rest.lstrip("\n").split("\0") if t]
         index = 0
-        while index + 1 < len(tokens):
-            code = tokens[index]
-            width = 2 if code[:1] in ("R", "C") else 1
-            commit.changes.append((code[:1], tokens[index + 1 : index + 1 + width]))
-            index += 1 + width
+        while index < len(tokens):
+            token = tokens[index]
+            if token[:1] == "R" and token[1:].isdigit() and index + 2 < len(tokens):
+                commit.renames.append((tokens[index + 1], tokens[index + 2]))
+                index += 3
+            else:
+                commit.files.append(token)
+                index += 1
         commits.append(commit)
     return commits
 
@@ -107,24 +113,17 @@ def _inside(candidate: str, path: str, is_dir: bool) -> bool:
     return candidate.startswith(path + "/") if is_dir else candidate == path
 
 
-def _find_move(
-    repo: GitRepository, commits: list[_Commit], path: str, is_dir: bool
-) -> tuple[_Commit, str] | None:
-    """The oldest of ``commits`` that moved files here from elsewhere, and the old location."""
-    adding = [c for c in commits if any(code == "A" for code, _ in c.changes)]
-    if not adding:
+def _origin(repo: GitRepository, commit: _Commit, path: str, is_dir: bool) -> str | None:
+    """Where ``path`` was before ``commit``, when that commit moved it here; None when it was created."""
+    if not commit.parents:
         return None
     raw = repo.run(
-        "log", "--no-walk=unsorted", "-z", "--name-status", "-M", "--no-show-signature", _FORMAT,
-        *(c.sha for c in adding),
+        "log", "--no-walk", "-z", "-M", "--diff-filter=R", "--name-status", "--no-show-signature", _FORMAT,
+        commit.sha,
     )  # fmt: skip
-    by_sha = {c.sha: c for c in adding}
-    for detailed in reversed(_parse(raw)):
-        origins: dict[str, int] = {}
-        for code, paths in detailed.changes:
-            if code != "R" or len(paths) != 2:
-                continue
-            old, new = paths
+    origins: dict[str, int] = {}
+    for detailed in _parse(raw):
+        for old, new in detailed.renames:
             if not _inside(new, path, is_dir) or _inside(old, path, is_dir):
                 continue
             if not is_dir:
@@ -132,19 +131,14 @@ def _find_move(
             elif old.endswith("/" + new[len(path) + 1 :]):
                 folder = old[: len(old) - len(new) + len(path)]
                 origins[folder] = origins.get(folder, 0) + 1
-        if origins and detailed.sha in by_sha:
-            return by_sha[detailed.sha], max(origins, key=lambda o: origins[o])
-    return None
+    return max(origins, key=lambda o: origins[o]) if origins else None
 
 
-def _entry(repo: GitRepository, commit: _Commit, path: str, is_dir: bool) -> CommitEntry:
-    files: list[str] = []
-    for _, paths in commit.changes:
-        for changed in paths:
-            if _inside(changed, path, is_dir):
-                name = changed[len(path) + 1 :] if is_dir else changed.rsplit("/", 1)[-1]
-                if name not in files:
-                    files.append(name)
+def _entry(commit: _Commit, path: str, is_dir: bool) -> CommitEntry:
+    if is_dir:
+        files = [changed[len(path) + 1 :] for changed in commit.files if _inside(changed, path, True)]
+    else:
+        files = [path.rsplit("/", 1)[-1]]
     return CommitEntry(
         hash=commit.sha[:SHORT], author=commit.author, date=commit.date, subject=commit.subject, files=files
     )

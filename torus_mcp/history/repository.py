@@ -141,8 +141,9 @@ class GitRepository:
 
     def head(self) -> str | None:
         """The commit HEAD points at, or None in a repository with no commit yet."""
+        # Read from the ref files alone: looking the commit up would start a git process.
         try:
-            return self.repo.head.commit.hexsha
+            return _gitpython().SymbolicReference.dereference_recursive(self.repo, "HEAD")
         except ValueError:
             return None
 
