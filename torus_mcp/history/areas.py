@@ -7,11 +7,14 @@ one of the drift globs belongs to the glob's base directory and the directory be
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel
 
 from torus_mcp.history.changes import ChangedFile
-from torus_mcp.history.settings import glob_base, glob_matches
-from torus_mcp.workspace import FeatureRef
+
+if TYPE_CHECKING:
+    from torus_mcp.workspace import FeatureRef
 
 
 class PlacedFile(ChangedFile):
@@ -19,6 +22,8 @@ class PlacedFile(ChangedFile):
 
 
 def code_area(path: str, globs: list[str]) -> str | None:
+    from torus_mcp.history.settings import glob_base, glob_matches
+
     for glob in globs:
         if glob_matches(glob, path):
             base = glob_base(glob)

@@ -13,7 +13,6 @@ from typing import Literal
 from pydantic import BaseModel
 
 from torus_mcp.history.repository import GitRepository, HistoryError, short
-from torus_mcp.history.revisions import RevisionError, resolve_commit
 
 Status = Literal["added", "modified", "deleted", "renamed", "copied", "type-changed", "unmerged", "untracked"]
 _STATUS: dict[str, Status] = {
@@ -52,6 +51,8 @@ class Base(BaseModel):
 
 def main_branch(repo: GitRepository, configured: str | None) -> tuple[str, str]:
     """(commit id, name) of the main branch."""
+    from torus_mcp.history.revisions import RevisionError, resolve_commit
+
     if configured:
         try:
             return resolve_commit(repo, configured).sha, configured
@@ -90,6 +91,8 @@ def merge_base(repo: GitRepository, configured_main: str | None) -> Base:
 
 def change_base(repo: GitRepository, since: str | None, configured_main: str | None) -> Base:
     """``since`` (a client's revision) when given, else the merge base with the main branch."""
+    from torus_mcp.history.revisions import resolve_commit
+
     if since is not None:
         revision = resolve_commit(repo, since)
         return Base(sha=revision.sha, reason=f"since {revision.label}")

@@ -8,12 +8,13 @@ commit, or the blob an approval pinned.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import BaseModel
 
-from torus_mcp.documents import read_document
-from torus_mcp.history.contents import APPROVED, MissingAtRevision, read_at
-from torus_mcp.history.repository import GitRepository, HistoryError
-from torus_mcp.workspace import FeatureRef, Workspace, normalize_doc_name
+if TYPE_CHECKING:
+    from torus_mcp.history.repository import GitRepository
+    from torus_mcp.workspace import FeatureRef, Workspace
 
 MAX_DIFF_CHARS = 60_000
 
@@ -69,6 +70,9 @@ def diff_document(
 ) -> SpecDiff:
     """Document ``doc`` of the pack from ``from_rev`` (default HEAD; ``approved`` for the approved
     content) to ``to_rev`` (default: the working tree). A side without the document counts as empty."""
+    from torus_mcp.documents import read_document
+    from torus_mcp.workspace import normalize_doc_name
+
     name = normalize_doc_name(doc)
     label = f"{ref.rel_path}/{name}"
     before, from_label = _side(repo, ws, ref, name, from_rev or "HEAD")
@@ -82,6 +86,9 @@ def diff_document(
 
 
 def _side(repo: GitRepository, ws: Workspace, ref: FeatureRef, name: str, rev: str) -> tuple[str, str]:
+    from torus_mcp.history.contents import APPROVED, MissingAtRevision, read_at
+    from torus_mcp.history.repository import HistoryError
+
     if rev.strip() != APPROVED and repo.head() is None:
         raise HistoryError(
             "the repository has no commit yet, so there is nothing to compare with; commit first."

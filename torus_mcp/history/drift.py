@@ -14,11 +14,11 @@ from pydantic import BaseModel
 from torus_mcp.documents import DocumentError, read_document, version_of
 from torus_mcp.history.changes import ChangedFile, changed_files
 from torus_mcp.history.repository import GitRepository, short
-from torus_mcp.history.settings import HistorySettings, glob_matches
 from torus_mcp.workspace import FeatureRef, Workspace
 
 if TYPE_CHECKING:
     from torus_mcp.history.approvals import ApprovalFile
+    from torus_mcp.history.settings import HistorySettings
 
 
 class PhaseDrift(BaseModel):
@@ -46,6 +46,8 @@ class Drift(BaseModel):
 
 
 def spec_drift(repo: GitRepository, ws: Workspace, ref: FeatureRef, settings: HistorySettings) -> Drift:
+    from torus_mcp.history.settings import glob_matches
+
     approvals = _approvals(ws, ref)
     texts = _texts(ws, ref, ref.docs())
     plan_approval = approvals.get("plan.md") if approvals else None
