@@ -76,6 +76,8 @@ def _blob_at(repo: GitRepository, sha: str, path: str):
         found = repo.repo.commit(sha).tree / path
     except KeyError:
         return None
+    except Exception as exc:  # a damaged or partial object database, as gitpython reports it
+        raise HistoryError(f"git could not read commit {sha[:12]} ({type(exc).__name__}: {exc}).") from exc
     return found if found.type == "blob" else None
 
 
@@ -122,7 +124,10 @@ def _read(blob, label: str) -> bytes:
         raise HistoryError(
             f"{label} is {blob.size:,} bytes at that revision, over the {MAX_DOC_BYTES:,}-byte limit for documents."
         )
-    return blob.data_stream.read()
+    try:
+        return blob.data_stream.read()
+    except Exception as exc:  # a damaged or partial object database, as gitpython reports it
+        raise HistoryError(f"git could not read {label} ({type(exc).__name__}: {exc}).") from exc
 
 
 def _decode(data: bytes, label: str) -> str:
