@@ -99,12 +99,16 @@ async def test_diff_from_the_approved_content(connect, repo_project: Path) -> No
             client, "spec_diff", feature="canvas-preview", doc="plan", from_rev="HEAD~1", to_rev="HEAD"
         )
         fdd = await call_error(client, "spec_diff", feature="canvas-preview", doc="fdd", from_rev="approved")
+        approved_text = await call_ok(client, "doc_at", feature="canvas-preview", doc="plan", rev="approved")
+        approved_resource = await client.read_resource("torus://features/canvas-preview/plan.md@approved")
     assert from_head["diff"] == "" and from_head["sections_added"] == []
     assert from_approved["sections_added"] == ["Rollback"] and from_approved["from_rev"].startswith(
         "approved 20"
     )
     assert between["sections_added"] == ["Rollback"] and between["to_rev"].startswith("HEAD (")
     assert "fdd.md has no approval to compare with; approve_doc records one." in fdd
+    assert "## Rollback" not in approved_text["text"] and approved_text["rev"].startswith("approved 20")
+    assert approved_resource.contents[0].text == approved_text["text"]
 
 
 async def test_approval_is_refused_with_the_findings_when_the_gate_fails(connect, repo_project: Path) -> None:
