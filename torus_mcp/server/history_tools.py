@@ -5,6 +5,7 @@ not; the other tools never touch git. gitpython and the git work are imported on
 """
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, TypeVar
 
 import anyio.to_thread
@@ -68,7 +69,7 @@ def _in_repository(ws: Workspace, work: Callable[[GitRepository], T]) -> T:
         return work(repo)
 
 
-def _nested_packs(ws: Workspace, ref: FeatureRef) -> list:
+def _nested_packs(ws: Workspace, ref: FeatureRef) -> list[Path]:
     return [
         other.path
         for other in ws.discover()
