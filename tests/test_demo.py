@@ -27,7 +27,9 @@ def run_demo(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess
 def test_demo_runs_every_step_end_to_end(tmp_path: Path) -> None:
     if os.environ.get("CI"):
         require_mix()  # the demo's mix step must run in CI
-    result = run_demo(dict(os.environ), tmp_path)
+    # No global git identity: the demo's repository has its own.
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path), "GIT_CONFIG_NOSYSTEM": "1"}
+    result = run_demo(env, tmp_path)
     out = result.stdout
     assert result.returncode == 0, out + result.stderr
     # The develop prompt's phase text for the example feature.
@@ -40,6 +42,14 @@ def test_demo_runs_every_step_end_to_end(tmp_path: Path) -> None:
     assert "created docs/features/grade-sync: prd.md, fdd.md, plan.md, requirements.yml" in out
     assert "PRD-FR-IDS" in out
     assert "read_resource torus://features/canvas-preview/status: stage developing" in out
+    # Approvals pinned to content: an upstream edit turns the approval stale, and the diff says where.
+    assert "approved fdd.md by Torus Demo <demo@example.invalid>" in out
+    assert "A approvals.yml (the new grade-sync pack stays out)" in out
+    assert (
+        "STALE-UPSTREAM: fdd.md was approved against an earlier prd.md, which has since changed: changed Goals"
+        in out
+    )
+    assert "sections changed: Goals & Non-Goals" in out and "+- Previews load in under 200 ms." in out
     if shutil.which("mix"):
         assert 'lib/torus_example/canvas_preview.ex:19: warning: variable "started_at" is unused' in out
         assert "mix test: 4 tests, 0 failures" in out
@@ -54,3 +64,4 @@ def test_demo_without_mix_says_skipped(tmp_path: Path) -> None:
     result = run_demo(env, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "skipped: mix not found" in result.stdout
+    assert "skipped: git not found" in result.stdout

@@ -2,8 +2,10 @@
 
 It starts the server as a real stdio subprocess, connects an MCP client to it, and walks through what
 an engineer does in a day: find the features, take the develop prompt for a phase, read and edit a
-document with versions, and see a stale write refused. Steps that need a tool this machine lacks say
-"skipped" and why instead of failing.
+document with versions, see a stale write refused, approve a design and see an upstream edit turn the
+approval stale. The copy is made a git repository first (with a local identity, so it works where git
+has none configured). Steps that need a tool this machine lacks say "skipped" and why instead of
+failing.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import subprocess
 import sys
 import tempfile
 import textwrap
@@ -38,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     project = workdir / "torus-example"
     shutil.copytree(example, project, ignore=shutil.ignore_patterns("_build", "deps"))
     try:
-        return anyio.run(_demo, project)
+        return anyio.run(_demo, project, _git_init(project))
     finally:
         if args.keep:
             print(f"\nThe demo project is kept at {project}")
@@ -46,10 +49,32 @@ def run(args: argparse.Namespace) -> int:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
+def _git_init(project: Path) -> str | None:
+    """Make the copy a git repository with everything committed; the reason when that cannot be done."""
+    git = shutil.which("git")
+    if git is None:
+        return "git not found (install git)"
+    steps = [
+        ["init", "-q"],
+        ["symbolic-ref", "HEAD", "refs/heads/master"],
+        ["config", "user.name", "Torus Demo"],
+        ["config", "user.email", "demo@example.invalid"],
+        ["config", "commit.gpgsign", "false"],
+        ["add", "-A"],
+        ["commit", "-q", "--no-verify", "-m", "The example project"],
+    ]
+    for step in steps:
+        done = subprocess.run([git, *step], cwd=project, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            return f"git {step[0]} failed: {done.stderr.strip()[:200]}"
+    return None
+
+
 class Demo:
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: Any, git_problem: str | None = None) -> None:
         self.client = client
         self.failures = 0
+        self.git_problem = git_problem
 
     def step(self, title: str) -> None:
         print(f"\n==> {title}")
@@ -65,7 +90,7 @@ class Demo:
         return result.structured_content
 
 
-async def _demo(project: Path) -> int:
+async def _demo(project: Path, git_problem: str | None = None) -> int:
     from mcp import Client, StdioServerParameters
 
     params = StdioServerParameters(
@@ -73,7 +98,7 @@ async def _demo(project: Path) -> int:
     )
     print(f"torus-mcp demo: serving {project} over stdio ({sys.executable} -m torus_mcp serve)")
     async with Client(params) as client:
-        demo = Demo(client)
+        demo = Demo(client, git_problem)
         for step in STEPS:
             await step(demo)
         if demo.failures:
@@ -242,6 +267,58 @@ async def show_new_feature(demo: Demo) -> None:
             demo.say(f"{finding['rule']}: {finding['message']}", indent=6)
 
 
+async def show_history(demo: Demo) -> None:
+    demo.step("approve_doc fdd.md, commit_spec, then an upstream edit of prd.md turns the approval stale")
+    if demo.git_problem:
+        demo.say(f"skipped: {demo.git_problem}")
+        return
+    approved = await demo.tool("approve_doc", feature=FEATURE, doc="fdd", note="design review")
+    committed = await demo.tool("commit_spec", feature=FEATURE, message="canvas-preview: approve the FDD")
+    if not approved or not committed:
+        demo.failures += 1
+        return
+    pinned = ", ".join(f"{doc} {version[:15]}…" for doc, version in approved["upstream"].items())
+    demo.say(
+        f"approved fdd.md by {approved['approver']} (blob {approved['blob'][:12]}), written against {pinned}"
+    )
+    demo.say(
+        f"committed {committed['commit']}: {', '.join(committed['files'])} (the new grade-sync pack stays out)"
+    )
+    goals = await demo.tool("read_doc", feature=FEATURE, doc="prd", section="Goals")
+    if not goals:
+        demo.failures += 1
+        return
+    await demo.tool(
+        "edit_section",
+        feature=FEATURE,
+        doc="prd",
+        section="Goals",
+        content=goals["text"].split("\n", 1)[1].rstrip() + "\n- Previews load in under 200 ms.\n",
+        expected_version=goals["version"],
+    )
+    report = await demo.tool("check_gates", feature=FEATURE)
+    stale = [f for f in (report or {}).get("findings", []) if f["rule"] == "STALE-UPSTREAM"]
+    if not stale:
+        demo.failures += 1
+        demo.say("NOT stale: check_gates reported no STALE-UPSTREAM")
+        return
+    demo.say(f"check_gates: stage {report['stage']}, {stale[0]['rule']}: {stale[0]['message']}")
+    diff = await demo.tool("spec_diff", feature=FEATURE, doc="prd")
+    if diff:
+        demo.say(
+            f"spec_diff prd.md ({diff['from_rev']} -> {diff['to_rev']}): sections changed: "
+            f"{', '.join(diff['sections_changed']) or 'none'}"
+        )
+        lines = diff["diff"].splitlines()
+        demo.say(
+            "\n".join(line for line in lines if line[:1] in "+-" and line[:3] not in ("+++", "---")), indent=6
+        )
+    history = await demo.tool("spec_history", feature=FEATURE, limit=3)
+    if history:
+        for commit in history["commits"]:
+            demo.say(f"{commit['hash']} {commit['subject']} ({', '.join(commit['files'])})")
+
+
 async def show_mix(demo: Demo) -> None:
     demo.step("mix_compile (warnings_as_errors, as Torus CI), mix_test and mix_format, parsed")
     if shutil.which("mix") is None:
@@ -277,6 +354,7 @@ STEPS = [
     show_read_and_edit,
     show_gates_and_progress,
     show_new_feature,
+    show_history,
     show_mix,
     show_resource,
 ]

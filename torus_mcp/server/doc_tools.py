@@ -252,6 +252,7 @@ def register_doc_tools(server: MCPServer, state: ServerState) -> None:
             ws = state.workspace(roots)
             ref = ws.resolve_feature(feature)
             name = normalize_doc_name(doc)
+            _refuse_approvals(name)
             path = ws.doc_path(ref, name, must_exist=False)
             outcome = write_document(path, content, expected_version, f"{ref.rel_path}/{name}")
         uri = doc_uri(ref.id, name)
@@ -314,6 +315,16 @@ def register_doc_tools(server: MCPServer, state: ServerState) -> None:
             path=f"{ref.rel_path}/{name}",
             section=_section_ref(found),
             **outcome.model_dump(),
+        )
+
+
+def _refuse_approvals(name: str) -> None:
+    from torus_mcp.history.approvals import APPROVALS_FILE
+
+    if name.lower() == APPROVALS_FILE:
+        raise WorkspaceError(
+            f"{APPROVALS_FILE} is written only by approve_doc, so approvals stay pinned to what was checked; "
+            "approve the document instead. Nothing was written."
         )
 
 

@@ -115,8 +115,8 @@ def register_gate_tools(server: MCPServer, state: ServerState) -> None:
         """Check the Torus workflow gates of a feature from its documents: prd (analyze), fdd (architect),
         plan (planner), then developing / done from the plan's ticked tasks.
 
-        Returns the stage reached, pass/fail per gate, and every finding with its rule id, severity,
-        document, line, message and a concrete fix. Only errors block a gate; warnings are advice.
+        Returns the stage reached, pass/fail per gate, the documents approved (approve_doc) and unchanged,
+        and every finding with its rule id, severity, document, line, message and a concrete fix. Only errors block a gate; warnings are advice.
         Run it before handing a document to the next persona, and after finishing a phase.
         """
         with tool_errors():

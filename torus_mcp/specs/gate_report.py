@@ -38,6 +38,8 @@ class GateReport(BaseModel):
     tasks_total: int
     next_phase: str | None
     """The first phase with an open task, e.g. "Phase 2: Preview Links"; None when there is none."""
+    approved: list[str] = []
+    """Documents approved with approve_doc whose content is still what was approved."""
 
     @computed_field  # type: ignore[prop-decorator]
     @property

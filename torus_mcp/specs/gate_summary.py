@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from torus_mcp.specs.findings import Finding
 from torus_mcp.specs.gate_report import GateReport
+from torus_mcp.specs.rules.approvals import stale_notice
 from torus_mcp.specs.rules.base import GATE_DOCS, GateName
 from torus_mcp.specs.rules.registry import RULES
 
@@ -28,7 +29,7 @@ def summarize_gate(report: GateReport, for_persona: str) -> str:
     """
     persona = for_persona.strip().lower()
     own, prerequisites = PERSONA_GATES.get(persona, ("plan", ()))
-    lines: list[str] = []
+    lines = stale_notice(report, [GATE_DOCS[g] for g in prerequisites], GATE_DOCS[own] if own else None)
     failing = [g for g in prerequisites if (r := report.gate(g)) is not None and not r.passed]
     unchecked = [g for g in prerequisites if report.gate(g) is None]
     if failing:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 from torus_mcp.specs.findings import Finding
 from torus_mcp.specs.gate_config import GatesConfig
 from torus_mcp.specs.gate_report import STAGES, GateReport, GateResult, Stage
+from torus_mcp.specs.rules.approvals import APPROVAL_RULES, approved_docs
 from torus_mcp.specs.rules.base import GATES, GateName
 from torus_mcp.specs.rules.docs import DOCUMENT_CONTENT_RULES, DOCUMENT_PRESENT, blocks_gate
 from torus_mcp.specs.rules.pack_view import PackView, gate_documents
@@ -129,6 +130,7 @@ def _check(pack: SpecPack, target: Stage | None, config: GatesConfig) -> GateRep
         tasks_done=done,
         tasks_total=len(tasks),
         next_phase=next_phase.label if next_phase else None,
+        approved=approved_docs(view),
     )
 
 
@@ -137,7 +139,7 @@ def _run_gate(view: PackView, gate: GateName, config: GatesConfig) -> Iterable[F
     document_hits = list(document_rule.check(view, gate))
     # Without its document every other rule of the gate would only repeat that it is missing.
     own = () if document_hits else GATE_SPECS[gate]
-    for spec in (document_rule, *own, *DOCUMENT_CONTENT_RULES):
+    for spec in (document_rule, *own, *DOCUMENT_CONTENT_RULES, *APPROVAL_RULES):
         rule = spec.rule
         if rule.id in config.disabled:
             continue

@@ -3,11 +3,11 @@ and the good sample is quiet under every rule."""
 
 from __future__ import annotations
 
-from tests.specs.rules import test_docs, test_plan, test_prd, test_sections, test_trace
+from tests.specs.rules import test_approvals, test_docs, test_plan, test_prd, test_sections, test_trace
 from tests.specs.rules.cases import report_of
 from torus_mcp.specs.rules.registry import RULES
 
-_TABLES = (test_docs, test_plan, test_prd, test_sections, test_trace)
+_TABLES = (test_approvals, test_docs, test_plan, test_prd, test_sections, test_trace)
 
 
 def test_every_rule_has_a_failing_and_a_passing_sample():
