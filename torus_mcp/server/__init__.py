@@ -9,6 +9,7 @@ from mcp.server.mcpserver import MCPServer
 from torus_mcp import __version__
 from torus_mcp.server.doc_tools import register_doc_tools
 from torus_mcp.server.gate_tools import register_gate_tools
+from torus_mcp.server.guideline_tools import register_guideline_tools
 from torus_mcp.server.mix_tools import register_mix_tools
 from torus_mcp.server.prompt_surface import register_prompts
 from torus_mcp.server.protocol import install_protocol_handlers
@@ -21,7 +22,8 @@ INSTRUCTIONS = (
     "prompts (or get_prompt) for the personas; read documents with read_doc and keep the version it returns: "
     "write_doc and edit_section need it as expected_version. check_gates says where a feature stands and why, "
     "trace_requirements which acceptance criteria lack a test, plan_status and update_task track the plan. "
-    "mix_compile (warnings_as_errors=true, as Torus CI), mix_test and mix_format return diagnostics as data. "
+    "mix_compile (warnings_as_errors=true, as Torus CI), mix_test and mix_format return diagnostics as data; "
+    "check_guidelines checks the coding guidelines on the files you changed. "
     "workspace_info explains which project is in use."
 )
 
@@ -38,6 +40,7 @@ def create_server(root: str | None = None, cwd: Path | None = None) -> MCPServer
     # over the generic document template.
     register_gate_tools(server, state)
     register_mix_tools(server, state)
+    register_guideline_tools(server, state)
     register_resources(server, state)
     install_protocol_handlers(server, state)
     return server
