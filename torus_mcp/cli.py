@@ -26,6 +26,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "run the main job end to end on a copy of the bundled example project",
     ),
     "check": ("torus_mcp.commands.check", "check the workflow gates of spec packs (for CI)"),
+    "lint": ("torus_mcp.commands.lint", "check the Torus coding guidelines on Elixir and HEEx files"),
     "compile": ("torus_mcp.commands.compile", "run mix compile and print parsed diagnostics"),
     "test": ("torus_mcp.commands.test", "run mix test and print parsed results"),
     "parse-mix": ("torus_mcp.commands.parse_mix", "parse a saved mix log into structured diagnostics"),

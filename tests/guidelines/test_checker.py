@@ -115,7 +115,7 @@ def test_the_change_under_work_needs_the_history_module(tree: Path) -> None:
     with pytest.raises(ChangedFilesUnavailable) as error:
         check(tree)
     assert "changed-files mode needs the git history module" in str(error.value)
-    assert "paths=[" in str(error.value)
+    assert "e.g. lib/oli/accounts.ex or lib/oli_web/live" in str(error.value)
     with pytest.raises(ChangedFilesUnavailable, match="the changes since main"):
         check(tree, since="main")
 

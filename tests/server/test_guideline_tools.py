@@ -66,7 +66,7 @@ async def test_without_paths_it_says_the_history_module_is_needed(connect, proje
         default = await call_error(client, "check_guidelines")
         since = await call_error(client, "check_guidelines", since="HEAD~1")
     assert "changed-files mode needs the git history module" in default
-    assert 'paths=["lib/oli/accounts.ex"' in default
+    assert "check_guidelines' paths" in default
     assert "the changes since HEAD~1" in since
 
 

@@ -33,8 +33,9 @@ def changed_files(root: Path, since: str | None = None) -> list[Path]:
     what = f"the changes since {since}" if since else "the change under work"
     raise ChangedFilesUnavailable(
         f"changed-files mode needs the git history module (torus_mcp.history), which this build of "
-        f"torus-mcp does not have, so {what} cannot be listed. Pass the files or directories to check "
-        'instead, e.g. paths=["lib/oli/accounts.ex", "lib/oli_web/live"].'
+        f"torus-mcp does not have, so {what} cannot be listed. Name the files or directories to check "
+        "instead, e.g. lib/oli/accounts.ex or lib/oli_web/live (check_guidelines' paths, torus-mcp lint's "
+        "PATH arguments)."
     )
 
 
