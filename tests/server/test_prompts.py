@@ -223,6 +223,8 @@ async def test_develop_tells_the_assistant_to_check_the_guidelines_with_a_tool_t
     named = set(re.findall(r"`([a-z]+_[a-z_]+)`", steps))
     assert "check_guidelines" in named and "check_guidelines" in tools
     # Every tool-like name in the steps is a tool, an argument or a result field the steps explain.
-    assert named - tools <= {"expected_version", "log_uri", "warnings_as_errors", "failed_only"}, named - tools
+    assert named - tools <= {"expected_version", "log_uri", "warnings_as_errors", "failed_only"}, (
+        named - tools
+    )
     finish = steps.split("Finish.", 1)[1]
     assert "check_guidelines" in finish
