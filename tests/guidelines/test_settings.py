@@ -102,3 +102,23 @@ def test_the_project_file_changes_what_a_check_reports(tmp_path: Path) -> None:
     assert pairs(report, "multi_module.ex") == set()
     assert {f.severity for f in findings(report, "else_if.ex")} == {"error"}
     assert report.counts.errors == 2 and report.counts.warnings == 0
+
+
+def test_the_readme_documents_every_rule_with_its_default_severity() -> None:
+    from torus_mcp.guidelines.rules import RULES
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("## Coding guidelines", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split(" | ") for line in section.splitlines() if line.startswith("| ") and "---" not in line]
+    documented = {cells[0].strip("| "): cells[1] for cells in rows[1:]}
+    assert documented == {rule.id: rule.severity for rule in RULES.values()}
+    assert "`check_guidelines(paths?, since?)`" in readme
+    for key in (
+        "disabled",
+        "layers",
+        "query_functions",
+        "protected_fields",
+        "timeout",
+        "[guidelines.severity]",
+    ):
+        assert key in readme.split("[guidelines]", 1)[1].split("[mix]", 1)[0]
