@@ -8,22 +8,20 @@ from __future__ import annotations
 
 from typing import Literal, NamedTuple
 
-from pydantic import BaseModel
-
 Severity = Literal["error", "warning"]
 
 
-class GuidelineRule(BaseModel):
+class GuidelineRule(NamedTuple):
     id: str
+    severity: Severity
+    """Default severity; `[guidelines.severity]` in .torus-mcp.toml overrides it."""
+    source: Literal["ast", "text"]
+    """ast: read from the Elixir AST (needs `elixir`); text: read from the HEEx text."""
     checks: str
     """What the rule looks for, in a few words (README table, torus://guides/rules)."""
     guideline: str
     """The guideline sentence the rule enforces."""
-    severity: Severity
-    """Default severity; `[guidelines.severity]` in .torus-mcp.toml overrides it."""
     fix: str
-    source: Literal["ast", "text"]
-    """ast: read from the Elixir AST (needs `elixir`); text: read from the HEEx text."""
     configurable: bool = True
 
 
