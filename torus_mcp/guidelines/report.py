@@ -20,13 +20,13 @@ class GuidelineFinding(BaseModel):
 
 
 class FileFindings(BaseModel):
-    file: str = Field(description="Path relative to the project root")
+    file: str
     findings: list[GuidelineFinding]
 
 
 class RuleAdvice(BaseModel):
-    guideline: str = Field(description="The guideline the rule enforces")
-    fix: str = Field(description="How to fix a finding of this rule")
+    guideline: str
+    fix: str
 
 
 class GuidelineCounts(BaseModel):
@@ -38,13 +38,11 @@ class GuidelineCounts(BaseModel):
 
 
 class GuidelineReport(BaseModel):
-    files: list[FileFindings] = Field(description="Files with findings, each finding with rule, line, column")
-    rules: dict[str, RuleAdvice] = Field(description="Guideline and fix of every rule cited in files")
+    files: list[FileFindings]
+    rules: dict[str, RuleAdvice]
     counts: GuidelineCounts
-    shown: int = Field(description="Findings listed in files; counts are always exact")
-    notes: list[str] = Field(
-        default_factory=list, description="What could not be checked and why (e.g. no elixir on PATH)"
-    )
+    shown: int = Field(description="Findings listed; counts are exact")
+    notes: list[str] = Field(default_factory=list, description="What could not be checked, and why")
 
     @property
     def passed(self) -> bool:
