@@ -39,9 +39,9 @@ async def collect_facts(root: Path, files: Sequence[Path], elixir: str, timeout:
     problems: list[str] = []
     try:
         with anyio.fail_after(timeout):
-            for batch in _batches(root, files):
-                output, errors, status = await _run([elixir, str(SCRIPT), *batch], root)
-                facts.update(_decode(root, batch, output))
+            for names, paths in _batches(root, files):
+                output, errors, status = await _run([elixir, str(SCRIPT), *names], root)
+                facts.update(_decode(paths, output))
                 if status != 0 or not output.rstrip().endswith(b"}") or b'"done"' not in output[-40:]:
                     tail = errors.decode("utf-8", "replace").strip()[-STDERR_KEPT:]
                     problems.append(f"elixir exited with status {status}" + (f": {tail}" if tail else ""))
@@ -59,21 +59,24 @@ async def collect_facts(root: Path, files: Sequence[Path], elixir: str, timeout:
     return FactsRun(facts, f"The AST rules did not run on {len(missing)} file(s) ({names}): {reason}.")
 
 
-def _batches(root: Path, files: Sequence[Path]) -> list[list[str]]:
-    batches: list[list[str]] = [[]]
+def _batches(root: Path, files: Sequence[Path]) -> list[tuple[list[str], list[Path]]]:
+    """The files as argument lists (names relative to root) of at most MAX_ARGUMENT_BYTES each."""
+    batches: list[tuple[list[str], list[Path]]] = [([], [])]
     size = 0
     for path in files:
         name = path.relative_to(root).as_posix()
-        if batches[-1] and size + len(name) + 1 > MAX_ARGUMENT_BYTES:
-            batches.append([])
+        if batches[-1][0] and size + len(name) + 1 > MAX_ARGUMENT_BYTES:
+            batches.append(([], []))
             size = 0
         # A name starting with "-" would read as an option to elixir's argument parser.
-        batches[-1].append(name if not name.startswith("-") else f"./{name}")
+        batches[-1][0].append(name if not name.startswith("-") else f"./{name}")
+        batches[-1][1].append(path)
         size += len(name) + 1
-    return [batch for batch in batches if batch]
+    return [batch for batch in batches if batch[0]]
 
 
-def _decode(root: Path, batch: Sequence[str], output: bytes) -> dict[Path, dict[str, Any]]:
+def _decode(paths: Sequence[Path], output: bytes) -> dict[Path, dict[str, Any]]:
+    """Facts by path: line `{"i": n, ...}` belongs to paths[n]."""
     found: dict[Path, dict[str, Any]] = {}
     for raw in output.splitlines():
         try:
@@ -81,8 +84,8 @@ def _decode(root: Path, batch: Sequence[str], output: bytes) -> dict[Path, dict[
         except ValueError:
             continue  # a half-written last line of a killed run
         index = item.pop("i", None) if isinstance(item, dict) else None
-        if isinstance(index, int) and 0 <= index < len(batch):
-            found[(root / batch[index]).resolve()] = item
+        if isinstance(index, int) and 0 <= index < len(paths):
+            found[paths[index]] = item
     return found
 
 

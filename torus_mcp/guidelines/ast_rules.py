@@ -72,10 +72,11 @@ def under(module: str | None, prefix: str) -> bool:
 def layer_hits(refs: Iterable[Sequence[Any]], layers: Sequence[tuple[str, str]]) -> Iterable[Hit]:
     seen: set[tuple[int, int | None]] = set()
     for module, kind, function, line, col, owner, _loop in refs:
-        if line is None or (line, col) in seen:
+        if line is None or owner is None or (line, col) in seen:
             continue
+        # The referenced module is tested first: it is rarely in an upper layer.
         for lower, upper in layers:
-            if under(owner, lower) and under(module, upper) and not under(owner, upper):
+            if under(module, upper) and under(owner, lower) and not under(owner, upper):
                 seen.add((line, col))
                 target = f"{module}.{function}" if function else module
                 yield Hit(

@@ -50,7 +50,8 @@ async def check_guidelines(
 async def check_files(
     root: Path, files: Sequence[Path], config: GuidelinesConfig, elixir: str
 ) -> GuidelineReport:
-    """Check exactly these files (absolute paths inside `root`)."""
+    """Check exactly these files (resolved absolute paths inside `root`)."""
+    root = Path(root).resolve()
     notes: list[str] = []
     code = [path for path in files if not path.name.endswith(".heex")]
     facts: dict[Path, dict[str, Any]] = {}

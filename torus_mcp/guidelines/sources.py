@@ -78,7 +78,8 @@ def existing_sources(root: Path, candidates: Iterable[str | Path]) -> list[Path]
 
 
 def relative(root: Path, path: Path) -> str:
-    return path.relative_to(root.resolve()).as_posix()
+    """`path` relative to `root` (both resolved), in / form."""
+    return path.relative_to(root).as_posix()
 
 
 def _inside(root: Path, candidate: Path, text: str) -> Path:
@@ -92,10 +93,15 @@ def _inside(root: Path, candidate: Path, text: str) -> Path:
 
 
 def _walk(root: Path, directory: Path) -> Iterable[Path]:
+    """`directory` is resolved and os.walk does not enter linked directories, so only a linked
+    file can lead out of the root; it alone is resolved and checked."""
     for current, dirs, files in os.walk(directory):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
         for name in sorted(files):
             if name.endswith(SOURCE_SUFFIXES):
-                path = Path(current, name).resolve()
-                if path.is_file() and path.is_relative_to(root):
-                    yield path
+                path = Path(current, name)
+                if path.is_symlink():
+                    path = path.resolve()
+                    if not (path.is_file() and path.is_relative_to(root)):
+                        continue
+                yield path
