@@ -54,6 +54,13 @@ def test_demo_runs_every_step_end_to_end(tmp_path: Path) -> None:
         assert 'lib/torus_example/canvas_preview.ex:19: warning: variable "started_at" is unused' in out
         assert "mix test: 4 tests, 0 failures" in out
         assert "mix format --check-formatted: every file is formatted" in out
+    if shutil.which("elixir"):
+        assert (
+            "lib/torus_example/canvas_preview/share_link.ex:11:7: warning IS-PREDICATE: def is_expired/2 is "
+            "named like a guard; name it expired?/2" in out
+        )
+        assert "lib/torus_example/canvas_preview/share_link.ex:15:28: warning STRING-TO-ATOM:" in out
+        assert "3 files checked: 0 errors, 2 warnings" in out
     assert out.rstrip().endswith("Done: every step ran against a real server over stdio.")
 
 
@@ -65,3 +72,5 @@ def test_demo_without_mix_says_skipped(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "skipped: mix not found" in result.stdout
     assert "skipped: git not found" in result.stdout
+    # The guideline step still runs its textual rules and says why the Elixir files were not read.
+    assert "note: `elixir` was not found on PATH, so only the textual HEEx rules ran" in result.stdout

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -148,6 +149,10 @@ async def test_wheel_ships_prompts_resources_and_example(tmp_path: Path) -> None
         develop = await client.get_prompt("develop", {"feature": "canvas-preview", "phase": "2"})
         guide = await client.read_resource("torus://guides/workflow")
         template = await client.read_resource("torus://templates/fdd.md")
+        # The AST script ships inside the wheel: an AST rule finds the example's breach.
+        guidelines = await client.call_tool("check_guidelines", {"paths": ["lib"]})
     assert prompts == {"analyze", "architect", "plan", "develop"}
+    if shutil.which("elixir"):
+        assert guidelines.structured_content["counts"]["by_rule"] == {"IS-PREDICATE": 1, "STRING-TO-ATOM": 1}
     assert "Torus Spec" in develop.messages[0].content.text
     assert guide.contents[0].text and template.contents[0].text

@@ -27,6 +27,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     ),
     "check": ("torus_mcp.commands.check", "check the workflow gates of spec packs (for CI)"),
     "drift": ("torus_mcp.commands.drift", "code and documents changed since a feature's plan was settled"),
+    "lint": ("torus_mcp.commands.lint", "check the Torus coding guidelines on Elixir and HEEx files"),
     "compile": ("torus_mcp.commands.compile", "run mix compile and print parsed diagnostics"),
     "test": ("torus_mcp.commands.test", "run mix test and print parsed results"),
     "parse-mix": ("torus_mcp.commands.parse_mix", "parse a saved mix log into structured diagnostics"),

@@ -3,8 +3,8 @@
 The file is optional and lives at the project root. Its schema, every section of it, is documented
 in one place: the "Configuration" section of README.md. This module validates `[specs]` itself and
 keeps the other sections (`[gates]`, read by `torus_mcp.specs.gate_config`; `[mix]`, read by
-`torus_mcp.mix.run.settings`; `[history]`, read by `torus_mcp.history.settings`) as raw tables for
-their owners to validate.
+`torus_mcp.mix.run.settings`; `[history]`, read by `torus_mcp.history.settings`; `[guidelines]`, read
+by `torus_mcp.guidelines.settings`) as raw tables for their owners to validate.
 """
 
 from __future__ import annotations

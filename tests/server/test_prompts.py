@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -209,3 +210,21 @@ async def test_bad_prompt_requests_are_invalid_params_in_both_eras(
     # Without the server's own check the 2026-07-28 era answers a bare "Internal server error".
     assert caught.value.code == INVALID_PARAMS
     assert message in caught.value.message
+
+
+async def test_develop_tells_the_assistant_to_check_the_guidelines_with_a_tool_that_exists(
+    connect, project: Path
+) -> None:
+    async with connect(project) as client:
+        result = await client.get_prompt("develop", {"feature": "canvas-preview", "phase": "2"})
+        tools = {t.name for t in (await client.list_tools()).tools}
+    text, _ = _texts(result)
+    steps = text.split("## Working with torus-mcp", 1)[1]
+    named = set(re.findall(r"`([a-z]+_[a-z_]+)`", steps))
+    assert "check_guidelines" in named and "check_guidelines" in tools
+    # Every tool-like name in the steps is a tool, an argument or a result field the steps explain.
+    assert named - tools <= {"expected_version", "log_uri", "warnings_as_errors", "failed_only"}, (
+        named - tools
+    )
+    finish = steps.split("Finish.", 1)[1]
+    assert "check_guidelines" in finish

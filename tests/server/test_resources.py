@@ -19,7 +19,12 @@ async def test_resources_list_enumerates_every_document_on_disk(connect, project
     expected_docs = {
         f"torus://features/canvas-preview/{d}" for d in ("prd.md", "fdd.md", "plan.md", "requirements.yml")
     } | {f"torus://features/authoring/bulk-tagging/{d}" for d in ("prd.md", "fdd.md", "requirements.yml")}
-    static = {"torus://features", "torus://guides/workflow", "torus://guides/coding-guidelines"}
+    static = {
+        "torus://features",
+        "torus://guides/workflow",
+        "torus://guides/coding-guidelines",
+        "torus://guides/rules",
+    }
     assert set(listed) == expected_docs | static
     assert listed["torus://features/canvas-preview/requirements.yml"].mime_type == "application/yaml"
     assert listed["torus://features/canvas-preview/prd.md"].mime_type == "text/markdown"

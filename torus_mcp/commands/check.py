@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from torus_mcp.commands.annotations import workflow_command
+
 if TYPE_CHECKING:
     from torus_mcp.specs.findings import Finding
     from torus_mcp.specs.gate_report import GateReport
@@ -156,25 +158,12 @@ def _print_json(
 _COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
 
 
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
 def github_annotation(ref: FeatureRef, finding: Finding) -> str:
     """One GitHub Actions workflow command, e.g. ``::error file=docs/x/prd.md,line=7,title=RULE::message``."""
-    props = []
-    location = _location(ref, finding)
-    if location:
-        props.append(f"file={_escape_property(location)}")
-        if finding.line:
-            props.append(f"line={finding.line}")
-    props.append(f"title={_escape_property(finding.rule)}")
     message = finding.message + (f"\nFix: {finding.fix}" if finding.fix else "")
-    return f"::{_COMMAND[finding.severity]} {','.join(props)}::{_escape_data(message)}"
+    return workflow_command(
+        _COMMAND[finding.severity], message, finding.rule, _location(ref, finding), finding.line
+    )
 
 
 def _print_github(results: list[tuple[FeatureRef, GateReport]], out: TextIO) -> None:

@@ -3,7 +3,7 @@
 It starts the server as a real stdio subprocess, connects an MCP client to it, and walks through what
 an engineer does in a day: find the features, take the develop prompt for a phase, read and edit a
 document with versions, see a stale write refused, approve a design and see an upstream edit turn the
-approval stale. The copy is made a git repository first (with a local identity, so it works where git
+approval stale, build and test, and check the coding guidelines. The copy is made a git repository first (with a local identity, so it works where git
 has none configured). Steps that need a tool this machine lacks say "skipped" and why instead of
 failing.
 """
@@ -347,6 +347,28 @@ async def show_mix(demo: Demo) -> None:
         )
 
 
+async def show_guidelines(demo: Demo) -> None:
+    demo.step("check_guidelines: the Torus coding guidelines on the project's Elixir code")
+    report = await demo.tool("check_guidelines", paths=["lib"])
+    if not report:
+        demo.failures += 1
+        return
+    for group in report["files"]:
+        for finding in group["findings"]:
+            demo.say(
+                f"{group['file']}:{finding['line']}:{finding['column']}: {finding['severity']} "
+                f"{finding['rule']}: {finding['message']}"
+            )
+    for rule, advice in report["rules"].items():
+        demo.say(f"{rule} fix: {advice['fix']}", indent=6)
+    for note in report["notes"]:
+        demo.say(f"note: {note}")
+    counts = report["counts"]
+    demo.say(
+        f"{counts['files_checked']} files checked: {counts['errors']} errors, {counts['warnings']} warnings"
+    )
+
+
 STEPS = [
     show_workspace,
     show_catalog,
@@ -356,5 +378,6 @@ STEPS = [
     show_new_feature,
     show_history,
     show_mix,
+    show_guidelines,
     show_resource,
 ]

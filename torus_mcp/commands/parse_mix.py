@@ -11,6 +11,8 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, TextIO
 
+from torus_mcp.commands.annotations import workflow_command
+
 if TYPE_CHECKING:
     from torus_mcp.mix.models import MixRunResult
     from torus_mcp.mix.summary import RunDigest
@@ -182,28 +184,6 @@ def _write_text(digest: RunDigest, out: TextIO) -> None:
 # --- GitHub workflow annotations -----------------------------------------------------------------
 
 
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
-def _annotation(
-    level: str, message: str, file: str | None, line: int | None, col: int | None, title: str
-) -> str:
-    props = []
-    if file:
-        props.append(f"file={_escape_property(file)}")
-        if line:
-            props.append(f"line={line}")
-        if col:
-            props.append(f"col={col}")
-    props.append(f"title={_escape_property(title)}")
-    return f"::{level} {','.join(props)}::{_escape_data(message)}"
-
-
 def _repo_path(file: str | None, app: str | None) -> str | None:
     # In an umbrella, compiler paths are relative to the child app; annotations need repo paths.
     if file and app and not file.startswith(("apps/", "/")):
@@ -221,13 +201,13 @@ def _write_github(result: MixRunResult, digest: RunDigest, out: TextIO) -> None:
     for diag in diagnostics:
         for loc in [diag, *diag.related]:
             print(
-                _annotation(
+                workflow_command(
                     levels.get(diag.severity, "warning"),
                     diag.message,
+                    f"{diag.kind}" + (f" ({diag.exception})" if diag.exception else ""),
                     _repo_path(loc.file, diag.app),
                     loc.line,
                     loc.column,
-                    f"{diag.kind}" + (f" ({diag.exception})" if diag.exception else ""),
                 ),
                 file=out,
             )
@@ -239,31 +219,21 @@ def _write_github(result: MixRunResult, digest: RunDigest, out: TextIO) -> None:
                 if value is not None:
                     body += f"\n{label}: {value}"
             title = f"{failure.name}" + (f" ({failure.module})" if failure.module else "")
-            print(_annotation("error", body, failure.file, failure.line, None, title), file=out)
+            print(workflow_command("error", body, title, failure.file, failure.line), file=out)
     if result.format is not None:
         for path in result.format.unformatted_files:
             print(
-                _annotation(
-                    "error",
-                    "mix format --check-formatted: file is not formatted",
-                    path,
-                    None,
-                    None,
-                    "not formatted",
+                workflow_command(
+                    "error", "mix format --check-formatted: file is not formatted", "not formatted", path
                 ),
                 file=out,
             )
     for error in digest.mix_errors:
-        print(_annotation("error", error, None, None, None, "mix"), file=out)
+        print(workflow_command("error", error, "mix"), file=out)
     if digest.warnings_as_errors_failed:
         print(
-            _annotation(
-                "error",
-                "The run failed because of warnings (--warnings-as-errors)",
-                None,
-                None,
-                None,
-                "warnings as errors",
+            workflow_command(
+                "error", "The run failed because of warnings (--warnings-as-errors)", "warnings as errors"
             ),
             file=out,
         )

@@ -9,6 +9,7 @@ from mcp.server.mcpserver import MCPServer
 from torus_mcp import __version__
 from torus_mcp.server.doc_tools import register_doc_tools
 from torus_mcp.server.gate_tools import register_gate_tools
+from torus_mcp.server.guideline_tools import register_guideline_tools
 from torus_mcp.server.history_tools import register_history_tools
 from torus_mcp.server.mix_tools import register_mix_tools
 from torus_mcp.server.prompt_surface import register_prompts
@@ -25,6 +26,7 @@ INSTRUCTIONS = (
     "mix_compile (warnings_as_errors=true, as Torus CI), mix_test and mix_format return diagnostics as data. "
     "With git: approve_doc pins a document's content, spec_diff and spec_history show what changed, spec_drift "
     "whether the code moved ahead of the plan, changed_files the change under work. "
+    "check_guidelines checks the coding guidelines on the files you changed. "
     "workspace_info explains which project is in use."
 )
 
@@ -42,6 +44,7 @@ def create_server(root: str | None = None, cwd: Path | None = None) -> MCPServer
     register_gate_tools(server, state)
     register_history_tools(server, state)
     register_mix_tools(server, state)
+    register_guideline_tools(server, state)
     register_resources(server, state)
     install_protocol_handlers(server, state)
     return server
