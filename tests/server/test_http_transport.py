@@ -129,14 +129,17 @@ async def test_stateless_server_still_streams_listen_events(project: Path) -> No
 async def test_mix_compile_reports_progress_over_http(tmp_path: Path, mode: str) -> None:
     require_mix()
     root = copy_project("warnings_app", tmp_path)
+    # Module bodies run at compile time: this one holds the compile for a few of the runner's
+    # one-second progress ticks, however fast the machine.
+    (root / "lib" / "slow_to_compile.ex").write_text(
+        "defmodule WarningsApp.SlowToCompile do\n  Process.sleep(3_000)\nend\n"
+    )
     events: list[tuple[float, float | None, str | None]] = []
 
     async def on_progress(progress: float, total: float | None, message: str | None) -> None:
         events.append((progress, total, message))
 
     async with serve_in_process(app_for(root)) as url, http_client(url, mode) as client:
-        # A first build of the project: the BEAM boots and compiles every file, which takes several
-        # of the runner's one-second progress ticks.
         result = await client.call_tool("mix_compile", {"force": True}, progress_callback=on_progress)
     assert not result.is_error and result.structured_content is not None
     assert result.structured_content["diagnostics"]["warnings"] == 7
