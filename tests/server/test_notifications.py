@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import time
 import warnings
 from collections.abc import AsyncIterator
@@ -220,3 +221,37 @@ async def test_set_level_is_answered_and_leaves_the_server_log_alone(project: Pa
             result = await client.set_logging_level("debug")
     assert result is not None
     assert logger.level == level
+
+
+async def test_the_watch_follows_the_root_the_client_roots_settle(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over stdio the client's roots pick the project at the first tool call; a watch begun before
+    that (on the working directory's project) moves to the chosen one."""
+    from mcp_types import ListRootsResult, Root
+
+    monkeypatch.delenv("TORUS_ROOT", raising=False)
+    chosen = tmp_path / "chosen"
+    shutil.copytree(project, chosen)
+    heard = Heard()
+
+    async def on_message(message: object) -> None:
+        notification = getattr(message, "root", message)
+        if getattr(notification, "method", "") == "notifications/resources/updated":
+            heard.add("updated", str(notification.params.uri))
+
+    async def list_roots(context: object) -> ListRootsResult:
+        return ListRootsResult(roots=[Root(uri=chosen.as_uri())])
+
+    server = create_server(None, cwd=project)
+    async with Client(
+        server, mode="legacy", message_handler=on_message, list_roots_callback=list_roots
+    ) as client:
+        await client.list_resources()  # the watch starts on the working directory's project
+        info = await call_ok(client, "workspace_info")
+        await client.subscribe_resource(PRD)  # and moves to the project the roots chose
+        await heard.settle()  # past the first quiet period, so only the watch itself can report the edit
+        heard.events.clear()
+        append(chosen / "docs/features/canvas-preview/prd.md", "\nEdited in the chosen project.\n")
+        await heard.wait_for("updated", PRD)
+    assert info["rule"] == "client roots" and info["root"] == str(chosen.resolve())

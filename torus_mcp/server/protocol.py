@@ -122,12 +122,15 @@ class ChangeFeed:
         if caller is not None and _has_back_channel(caller):
             targets.setdefault(caller, set())
         for connection, uris in targets.items():
-            with anyio.move_on_after(NOTIFY_TIMEOUT_SECONDS):
-                if change.list_changed:
-                    await connection.send_resource_list_changed()
-                for uri in change.uris:
-                    if uri in uris:
-                        await connection.send_resource_updated(uri)
+            try:
+                with anyio.move_on_after(NOTIFY_TIMEOUT_SECONDS):
+                    if change.list_changed:
+                        await connection.send_resource_list_changed()
+                    for uri in change.uris:
+                        if uri in uris:
+                            await connection.send_resource_updated(uri)
+            except Exception as exc:  # one broken connection must not silence the others
+                log.debug("could not notify a client: %s", exc)
 
     def _start_watch(self) -> None:
         try:
@@ -142,8 +145,13 @@ class ChangeFeed:
         if self._watch is not None:
             # The root moved (the client's roots settled it after the watch began): watch the new one.
             self._watch.stop()
-        self._watch = SpecWatch(self._state, self.announce)
-        self._watch.prime()
+        watch = SpecWatch(self._state, self.announce)
+        try:
+            watch.prime()
+        except (OSError, ValueError) as exc:
+            log.warning("cannot watch the spec tree: %s", exc)
+            return
+        self._watch = watch
         self.watching = True
         self._task_group.start_soon(self._run_watch, self._watch)
 
