@@ -51,7 +51,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="project root (default: TORUS_ROOT, the client's roots, or the nearest mix.exs above the cwd)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    sub.add_parser("serve", help="serve MCP over stdio (the default)", parents=[common])
+    serve = sub.add_parser(
+        "serve",
+        help="serve MCP over stdio (the default) or Streamable HTTP (--http)",
+        description="Serve MCP over stdio, or with --http over Streamable HTTP for a team.",
+        parents=[common],
+    )
+    _add_http_arguments(serve)
     for name, (module_name, help_text) in SUBCOMMANDS.items():
         try:
             module = importlib.import_module(module_name)
@@ -65,6 +71,41 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_http_arguments(serve: argparse.ArgumentParser) -> None:
+    http = serve.add_argument_group(
+        "Streamable HTTP",
+        "Over HTTP the project root must be given (--root or TORUS_ROOT) and client roots are ignored. "
+        "Resource subscriptions and change notifications to 2025-11-25 clients need the stateful mode "
+        "(the default); --stateless answers resources/subscribe with an error.",
+    )
+    http.add_argument("--http", action="store_true", help="serve Streamable HTTP at http://HOST:PORT/mcp")
+    http.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1, loopback only)"
+    )
+    http.add_argument("--port", type=int, default=8848, help="TCP port (default 8848)")
+    http.add_argument(
+        "--stateless",
+        action="store_true",
+        help="no sessions: every request stands alone, so several --workers can serve; no resources/subscribe",
+    )
+    http.add_argument(
+        "--workers", type=int, default=1, help="uvicorn worker processes (above 1 needs --stateless)"
+    )
+    http.add_argument(
+        "--token-file",
+        default=None,
+        help="file whose first line is the bearer token clients must send (else TORUS_MCP_TOKEN); "
+        "required for a non-loopback --host",
+    )
+    http.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a host name clients use to reach the server, besides loopback and --host (repeatable)",
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
@@ -76,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     logging.getLogger("torus_mcp").setLevel(getattr(logging, args.log_level))
     if args.command in (None, "serve"):
-        return _serve(args.root)
+        return _serve_http(args) if getattr(args, "http", False) else _serve(args.root)
     return int(args.run(args) or 0)
 
 
@@ -103,6 +144,45 @@ def _serve(root: str | None) -> int:
     # out of the garbage collector's scans so parsing large spec packs pays only for its own objects.
     gc.freeze()
     anyio.run(run_stdio, server)
+    return 0
+
+
+def _serve_http(args: argparse.Namespace) -> int:
+    import os
+
+    from torus_mcp.server.http import HttpOptions, HttpSetupError, check_options, serve_http
+    from torus_mcp.workspace import WorkspaceError
+
+    root = args.root or os.environ.get("TORUS_ROOT")
+    if not root:
+        print(
+            "torus-mcp: serve --http needs --root (or TORUS_ROOT): over HTTP the project is fixed by whoever "
+            "runs the server, never chosen by a client.",
+            file=sys.stderr,
+        )
+        return 2
+    options = HttpOptions(
+        root=root,
+        host=args.host,
+        port=args.port,
+        stateless=args.stateless,
+        workers=args.workers,
+        token_file=args.token_file,
+        allowed_hosts=tuple(args.allow_host),
+        log_level=args.log_level,
+    )
+    try:
+        token = check_options(options, os.environ)
+        mode = "stateless" if options.stateless else "stateful"
+        print(
+            f"torus-mcp: serving {root} at {options.url} ({mode}, {options.workers} worker(s), "
+            f"{'bearer token required' if token else 'no token: loopback only'})",
+            file=sys.stderr,
+        )
+        serve_http(options, token)
+    except (HttpSetupError, WorkspaceError) as exc:
+        print(f"torus-mcp: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mcp.server.mcpserver import MCPServer
+from mcp.server.subscriptions import InMemorySubscriptionBus
 
 from torus_mcp import __version__
 from torus_mcp.server.doc_tools import register_doc_tools
@@ -13,7 +14,7 @@ from torus_mcp.server.guideline_tools import register_guideline_tools
 from torus_mcp.server.history_tools import register_history_tools
 from torus_mcp.server.mix_tools import register_mix_tools
 from torus_mcp.server.prompt_surface import register_prompts
-from torus_mcp.server.protocol import install_protocol_handlers
+from torus_mcp.server.protocol import change_feed_lifespan, install_protocol_handlers
 from torus_mcp.server.resource_surface import register_resources
 from torus_mcp.server.state import ServerState
 
@@ -34,8 +35,14 @@ INSTRUCTIONS = (
 def create_server(root: str | None = None, cwd: Path | None = None) -> MCPServer:
     """The torus-mcp server for the project at `root` (None: TORUS_ROOT, client roots, or cwd)."""
     state = ServerState(cli_root=root, cwd=cwd)
+    bus = InMemorySubscriptionBus()
     server = MCPServer(
-        "torus", title="Torus spec-driven development", version=__version__, instructions=INSTRUCTIONS
+        "torus",
+        title="Torus spec-driven development",
+        version=__version__,
+        instructions=INSTRUCTIONS,
+        subscriptions=bus,
+        lifespan=change_feed_lifespan(state, bus),
     )
     register_doc_tools(server, state)
     register_prompts(server, state)

@@ -1,5 +1,6 @@
 """Tools that find, read and write spec-pack documents."""
 
+import os
 from typing import Annotated
 
 from mcp.server.mcpserver import Context, ListRoots, MCPServer, Resolve
@@ -109,6 +110,7 @@ def register_doc_tools(server: MCPServer, state: ServerState) -> None:
                 skipped=ws.skipped_entries(),
                 hints=hints,
                 server_version=__version__,
+                server_pid=os.getpid(),
             )
 
     @server.tool(annotations=READ_ONLY)

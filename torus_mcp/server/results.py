@@ -22,6 +22,7 @@ class WorkspaceInfo(BaseModel):
     skipped: list[str] = Field(description="Directories in the spec trees that are not usable packs, and why")
     hints: list[str] = Field(description="What to do when something looks wrong")
     server_version: str
+    server_pid: int = Field(description="OS process id of the server process that answered")
 
 
 class FeatureList(BaseModel):

@@ -23,7 +23,6 @@ class ServerState:
         self.cli_root = cli_root
         self.cwd = cwd or Path.cwd()
         self._choice: RootChoice | None = None
-        self.subscribed_uris: set[str] = set()
         self._workspace: Workspace | None = None
         self._workspace_key: tuple[object, ...] | None = None
         self._settled = bool(cli_root or os.environ.get("TORUS_ROOT"))
