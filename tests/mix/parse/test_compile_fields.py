@@ -575,6 +575,10 @@ def test_kind_from_the_exception_name() -> None:
     assert diagnostic_kind("key :nope not found", "KeyError") == "exception"
 
 
+def test_a_compile_error_no_pattern_knows_is_unknown_not_an_exception() -> None:
+    assert diagnostic_kind("some message no pattern knows", "CompileError") == "unknown"
+
+
 def test_a_diagnostic_without_a_location_ends_at_two_blank_lines() -> None:
     log = "warning: an unlocated warning\n\n\nsomething mix printed later\n"
     result = parse_compile_output(log)
