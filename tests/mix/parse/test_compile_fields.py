@@ -531,6 +531,11 @@ def test_umbrella_diagnostics_carry_their_app() -> None:
     assert result.generated_apps == ["app_a"]
 
 
+def test_an_umbrella_app_named_again_by_a_later_header_is_listed_once() -> None:
+    text = "==> app_a\nCompiling 1 file (.ex)\n==> app_b\nCompiling 1 file (.ex)\n==> app_a\n"
+    assert parse_compile_output(text).apps == ["app_a", "app_b"]
+
+
 def test_deadlock_explanation_becomes_a_note() -> None:
     result = parse_compile_output(read_capture("1.18/compile_error_struct_deadlock.combined"))
     (note,) = result.notes
