@@ -489,6 +489,14 @@ def test_skipped_entries_explain_unaddressable_directories(layouts: Path, tmp_pa
     assert "escape" not in {f.slug for f in ws.discover()}
 
 
+def test_hidden_directories_in_a_spec_tree_are_neither_packs_nor_skipped_entries(layouts: Path) -> None:
+    (layouts / "docs/features/.drafts").mkdir()
+    (layouts / f"{CURRENT_EPICS}/authoring/.scratch").mkdir()
+    ws = workspace(layouts)
+    assert [n for n in ws.skipped_entries() if ".drafts" in n or ".scratch" in n] == []
+    assert not any(f.slug.startswith(".") for f in ws.discover())
+
+
 def test_new_feature_dir_places_slugs_and_epic_ids(layouts: Path, tmp_path: Path) -> None:
     ws = workspace(layouts)
     assert ws.new_feature_dir("fresh") == ("docs/features/fresh", layouts / "docs/features/fresh")
