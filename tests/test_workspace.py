@@ -329,6 +329,12 @@ def test_config_spec_dirs_change_the_tree(layouts: Path) -> None:
         ws.resolve_feature("alpha")
 
 
+def test_a_pack_in_a_configured_tree_outside_docs_resolves_by_its_path(layouts: Path) -> None:
+    make_pack(layouts, "specs/packs/custom")
+    (layouts / ".torus-mcp.toml").write_text('[specs]\ndirs = ["specs/packs"]\nexec_plans = false\n')
+    assert workspace(layouts).resolve_feature("specs/packs/custom").id == "custom"
+
+
 def test_config_keeps_exec_plans_unless_disabled(layouts: Path) -> None:
     make_pack(layouts, "specs/custom")
     (layouts / ".torus-mcp.toml").write_text('[specs]\ndirs = ["specs"]\n')
