@@ -284,3 +284,8 @@ def test_pages_cut_at_line_breaks_and_join_back() -> None:
     assert "".join(pieces) == text
     with pytest.raises(DocumentError, match="outside the text"):
         page_of(text, len(text) + 1)
+
+
+def test_an_offset_at_the_very_end_reads_an_empty_last_page() -> None:
+    page = page_of("abc\n", 4)
+    assert (page.text, page.next_offset, page.total_chars) == ("", None, 4)

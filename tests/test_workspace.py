@@ -329,6 +329,12 @@ def test_config_spec_dirs_change_the_tree(layouts: Path) -> None:
         ws.resolve_feature("alpha")
 
 
+def test_a_pack_in_a_configured_tree_outside_docs_resolves_by_its_path(layouts: Path) -> None:
+    make_pack(layouts, "specs/packs/custom")
+    (layouts / ".torus-mcp.toml").write_text('[specs]\ndirs = ["specs/packs"]\nexec_plans = false\n')
+    assert workspace(layouts).resolve_feature("specs/packs/custom").id == "custom"
+
+
 def test_config_keeps_exec_plans_unless_disabled(layouts: Path) -> None:
     make_pack(layouts, "specs/custom")
     (layouts / ".torus-mcp.toml").write_text('[specs]\ndirs = ["specs"]\n')
@@ -487,6 +493,14 @@ def test_skipped_entries_explain_unaddressable_directories(layouts: Path, tmp_pa
     assert any(n.startswith("docs/features/Bad Name:") and "not a slug" in n for n in notes)
     assert any(n.startswith("docs/features/escape:") and "symlink leaves the spec tree" in n for n in notes)
     assert "escape" not in {f.slug for f in ws.discover()}
+
+
+def test_hidden_directories_in_a_spec_tree_are_neither_packs_nor_skipped_entries(layouts: Path) -> None:
+    (layouts / "docs/features/.drafts").mkdir()
+    (layouts / f"{CURRENT_EPICS}/authoring/.scratch").mkdir()
+    ws = workspace(layouts)
+    assert [n for n in ws.skipped_entries() if ".drafts" in n or ".scratch" in n] == []
+    assert not any(f.slug.startswith(".") for f in ws.discover())
 
 
 def test_new_feature_dir_places_slugs_and_epic_ids(layouts: Path, tmp_path: Path) -> None:

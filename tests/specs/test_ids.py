@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from torus_mcp.specs.ids import id_kind, normalize_id
+from torus_mcp.specs.ids import id_kind, ids_in, normalize_id
 
 
 @pytest.mark.parametrize(
@@ -28,3 +28,7 @@ def test_normalize_id(raw, normal):
 
 def test_id_kind():
     assert [id_kind(i) for i in ("FR1", "NFR-3", "AC-004b", "REQ-1")] == ["FR", "NFR", "AC", None]
+
+
+def test_an_id_glued_to_a_word_by_an_underscore_is_not_an_id():
+    assert ids_in("MY_FR-001 is a constant; FR-002 and NFR-3 are cited") == ["FR-002", "NFR-3"]

@@ -86,3 +86,8 @@ def test_number_and_text_together(query):
 def test_number_and_text_that_disagree_are_not_found():
     with pytest.raises(SectionLookupError, match=r"no section '7\. Overview'"):
         find_section(parse_sections(PRD), "7. Overview")
+
+
+def test_a_leading_number_no_section_has_stays_part_of_the_title():
+    sections = parse_sections("## Roadmap\nlater\n\n## 2026 Roadmap\nthis year\n")
+    assert find_section(sections, "2026 Roadmap").line == 4

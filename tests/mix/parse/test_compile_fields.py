@@ -531,6 +531,11 @@ def test_umbrella_diagnostics_carry_their_app() -> None:
     assert result.generated_apps == ["app_a"]
 
 
+def test_an_umbrella_app_named_again_by_a_later_header_is_listed_once() -> None:
+    text = "==> app_a\nCompiling 1 file (.ex)\n==> app_b\nCompiling 1 file (.ex)\n==> app_a\n"
+    assert parse_compile_output(text).apps == ["app_a", "app_b"]
+
+
 def test_deadlock_explanation_becomes_a_note() -> None:
     result = parse_compile_output(read_capture("1.18/compile_error_struct_deadlock.combined"))
     (note,) = result.notes
@@ -573,6 +578,10 @@ def test_kind_from_the_exception_name() -> None:
         "mismatched_delimiter"
     )
     assert diagnostic_kind("key :nope not found", "KeyError") == "exception"
+
+
+def test_a_compile_error_no_pattern_knows_is_unknown_not_an_exception() -> None:
+    assert diagnostic_kind("some message no pattern knows", "CompileError") == "unknown"
 
 
 def test_a_diagnostic_without_a_location_ends_at_two_blank_lines() -> None:

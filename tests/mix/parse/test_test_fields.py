@@ -253,3 +253,14 @@ def test_a_repeated_error_log_line_is_kept_once_and_counted_each_time() -> None:
         "an error log line",
     ]
     assert result.logged_error_count == 3
+
+
+def test_warning_and_info_log_lines_are_not_logged_errors() -> None:
+    log = (
+        "12:00:01.000 [warning] retrying the connection\n"
+        "12:00:02.000 [info] started\n"
+        "[warn] a bare warning\n\n"
+        "Finished in 0.1 seconds\n1 test, 0 failures\n"
+    )
+    result = parse_test_output(log)
+    assert (result.logged_errors, result.logged_error_count) == ([], 0)

@@ -37,6 +37,9 @@ def test_the_project_extends_the_allowlist_and_timeouts(tmp_path: Path) -> None:
     ("body", "message"),
     [
         ("[mix]\ntest_timeout = -1\n", "test_timeout must be a positive number"),
+        ("[mix]\ncompile_timeout = 0\n", "compile_timeout must be a positive number"),
+        ("[mix]\nmax_output_mb = 0\n", "max_output_mb must be a positive number"),
+        ("[mix]\ntest_timeout = true\n", "test_timeout must be a positive number"),
         ('[mix]\nenv_allowlist = "DB_HOST"\n', "must be a list of variable names"),
         ("[mix]\ntimeout = 3\n", "unknown key"),
         ("[mix\n", "not valid TOML"),

@@ -26,6 +26,10 @@ def test_citation_lines_count_crlf_and_lone_cr_as_one_break_each():
     }
 
 
+def test_citation_lines_count_lone_cr_breaks_in_a_text_without_crlf():
+    assert id_citations("a\rb\rFR-1") == {"FR-001": Citation("FR-1", 3)}
+
+
 def _view(requirements: list[Requirement], *names: str) -> PackView:
     texts = {name: "x" for name in names}
     pack = SpecPack(
