@@ -161,3 +161,26 @@ def test_github_annotation_escapes_what_the_workflow_command_syntax_reserves(tmp
     assert github_annotation(ref, finding) == (
         "::notice file=docs/features/a%3Ab%2Cc/prd.md,title=NO-TBD::100%25 done%0D%0Anext"
     )
+
+
+def test_archived_packs_are_left_out_unless_asked_and_a_directory_checks_the_packs_under_it(project):
+    archived = project / "docs/exec-plans/archive/epics/authoring/old-tagging"
+    archived.mkdir(parents=True)
+    (archived / "prd.md").write_text("# Old tagging\n")
+    default = check(project)
+    assert "authoring/old-tagging" not in default.stdout
+    assert default.stdout.splitlines()[-1] == "1 archived pack(s) left out; pass --all to check them too."
+    every = check(project, "--all")
+    assert "authoring/old-tagging: stage" in every.stdout
+    assert "left out" not in every.stdout
+    assert json.loads(check(project, "--format", "json").stdout)["archived_left_out"] == 1
+    under = check(project, "docs/exec-plans/current/epics/authoring")
+    assert [line.split(":")[0] for line in under.stdout.splitlines() if ": stage " in line] == [
+        "authoring/bulk-tagging"
+    ]
+    history = check(project, "docs/exec-plans/archive")
+    assert [line.split(":")[0] for line in history.stdout.splitlines() if ": stage " in line] == [
+        "authoring/old-tagging"
+    ]
+    nothing = check(project, "docs/exec-plans/current/epics/authoring/bulk-tagging/../../../../archive/x")
+    assert nothing.returncode == 2

@@ -446,6 +446,8 @@ def test_invalid_feature_ids(feature: str) -> None:
         ("informal.md", "informal.md"),
         ("notes.yaml", "notes.yaml"),
         (" prd.md ", "prd.md"),
+        ("execution/phase_3.md", "execution/phase_3.md"),
+        ("design/Slice.v2.md", "design/Slice.v2.md"),
     ],
 )
 def test_doc_names_and_short_forms(doc: str, name: str) -> None:
@@ -454,7 +456,22 @@ def test_doc_names_and_short_forms(doc: str, name: str) -> None:
 
 @pytest.mark.parametrize(
     "doc",
-    ["../prd.md", "/etc/passwd", "sub/prd.md", "..", ".prd.md", "-rf.md", "prd.txt", "mix.exs", "prd.md\x00"],
+    [
+        "../prd.md",
+        "/etc/passwd",
+        "sub/../prd.md",
+        "./prd.md",
+        "sub//prd.md",
+        ".git/prd.md",
+        "a/b/c/d/prd.md",
+        "sub\\prd.md",
+        "..",
+        ".prd.md",
+        "-rf.md",
+        "prd.txt",
+        "mix.exs",
+        "prd.md\x00",
+    ],
 )
 def test_invalid_doc_names(doc: str) -> None:
     with pytest.raises(WorkspaceError):
@@ -518,3 +535,57 @@ def test_new_feature_dir_places_slugs_and_epic_ids(layouts: Path, tmp_path: Path
     assert list(outside.iterdir()) == []
     with pytest.raises(WorkspaceError):
         ws.new_feature_dir("../escape")
+
+
+# -- discovery by content --------------------------------------------------------------------------
+
+
+def test_packs_are_found_by_content_with_or_without_group_levels(layouts: Path) -> None:
+    make_pack(layouts, "docs/exec-plans/current/loose")
+    make_pack(layouts, "docs/exec-plans/current/grading/rubric")
+    make_pack(layouts, "docs/exec-plans/archive/old-epic/deep/deeper")
+    (layouts / f"{CURRENT_EPICS}/authoring/plan.md").write_text("# Authoring epic plan\n")
+    (layouts / f"{CURRENT_EPICS}/authoring/delta/design").mkdir()
+    (layouts / f"{CURRENT_EPICS}/authoring/delta/design/slice.md").write_text("# Slice\n")
+    found = {f.id: f for f in workspace(layouts).discover()}
+    assert found["loose"].rel_path == "docs/exec-plans/current/loose"
+    assert (found["grading/rubric"].epic, found["grading/rubric"].slug) == ("grading", "rubric")
+    assert found["old-epic/deep/deeper"].archived is True
+    assert found["authoring"].rel_path == f"{CURRENT_EPICS}/authoring"
+    assert found["authoring/delta"].archived is False
+    # A sub-directory without core documents belongs to the pack above it.
+    assert "authoring/delta/design" not in found
+    assert not any("delta/design" in note for note in workspace(layouts).skipped_entries())
+    ws = workspace(layouts)
+    assert (
+        ws.resolve_feature("old-epic/deep/deeper").rel_path == "docs/exec-plans/archive/old-epic/deep/deeper"
+    )
+    assert ws.resolve_feature("deeper").id == "old-epic/deep/deeper"
+    assert ws.resolve_feature("docs/exec-plans/current/grading/rubric").id == "grading/rubric"
+
+
+def test_drafts_and_skipped_directories_are_told_apart(layouts: Path) -> None:
+    drafts = layouts / f"{CURRENT_EPICS}/authoring/idea"
+    drafts.mkdir()
+    (drafts / "idea-informal.md").write_text("# Idea\n")
+    notes = layouts / "docs/features/scratch"
+    notes.mkdir()
+    (notes / "notes.md").write_text("# Notes\n")
+    stray = layouts / f"{CURRENT_EPICS}/authoring/research"
+    stray.mkdir()
+    (stray / "findings.md").write_text("# Findings\n")
+    (layouts / "docs/features/empty").mkdir()
+    ws = workspace(layouts)
+    assert {d.id: d.rel_path for d in ws.drafts()} == {
+        "authoring/idea": f"{CURRENT_EPICS}/authoring/idea",
+        "scratch": "docs/features/scratch",
+    }
+    ids = {f.id for f in ws.discover()}
+    assert not {"authoring/idea", "scratch", "authoring/research", "empty"} & ids
+    notes_by_dir = {n.split(":")[0]: n for n in ws.skipped_entries()}
+    assert (
+        "1 document(s) but no prd.md, fdd.md or plan.md"
+        in notes_by_dir[f"{CURRENT_EPICS}/authoring/research"]
+    )
+    assert "no prd.md, fdd.md or plan.md" in notes_by_dir["docs/features/empty"]
+    assert f"{CURRENT_EPICS}/authoring/idea" not in notes_by_dir

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from pydantic import BaseModel
 
+from torus_mcp.discovery import CORE_DOCS
 from torus_mcp.documents import DocumentError, read_document
 from torus_mcp.packaged import packaged_dir
-from torus_mcp.workspace import CORE_DOCS, FeatureRef, Workspace, WorkspaceError, normalize_doc_name
+from torus_mcp.workspace import FeatureRef, Workspace, WorkspaceError, normalize_doc_name
 
 GUIDES = {
     "workflow": ("workflow.md", "Torus spec-driven workflow: packs, personas, gates, stages, tools"),
@@ -26,6 +28,19 @@ class FeatureSummary(BaseModel):
     path: str
     docs: list[str]
     missing: list[str]  # core documents (prd.md, fdd.md, plan.md) the pack does not have yet
+    archived: bool  # under an archive/ directory
+
+
+class DraftSummary(BaseModel):
+    """A directory holding only informal drafts: work not yet written up as a pack."""
+
+    id: str
+    path: str
+    docs: list[str]
+    archived: bool
+
+
+Scope = Literal["live", "archived", "all"]
 
 
 def feature_title(feature: FeatureRef) -> str:
@@ -56,11 +71,33 @@ def summarize(feature: FeatureRef) -> FeatureSummary:
         path=feature.rel_path,
         docs=docs,
         missing=[d for d in CORE_DOCS if d not in docs],
+        archived=feature.archived,
     )
 
 
-def feature_index(workspace: Workspace) -> list[FeatureSummary]:
-    return [summarize(f) for f in workspace.discover()]
+def in_scope(feature: FeatureRef, scope: Scope, prefix: str | None = None) -> bool:
+    """Live packs are those not under an archive/ directory; a prefix keeps packs whose path or id
+    starts with it (a directory or an epic)."""
+    if (scope == "live" and feature.archived) or (scope == "archived" and not feature.archived):
+        return False
+    if not prefix:
+        return True
+    start = prefix.strip().removeprefix("./").strip("/")
+    return any(value == start or value.startswith(start + "/") for value in (feature.rel_path, feature.id))
+
+
+def feature_index(
+    workspace: Workspace, scope: Scope = "all", prefix: str | None = None
+) -> list[FeatureSummary]:
+    return [summarize(f) for f in workspace.discover() if in_scope(f, scope, prefix)]
+
+
+def draft_index(workspace: Workspace, scope: Scope = "all", prefix: str | None = None) -> list[DraftSummary]:
+    return [
+        DraftSummary(id=d.id, path=d.rel_path, docs=d.docs(), archived=d.archived)
+        for d in workspace.drafts()
+        if in_scope(d, scope, prefix)
+    ]
 
 
 def guide_text(name: str) -> str:

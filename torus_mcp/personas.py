@@ -8,12 +8,15 @@ resources; `as_text()` inlines them for clients that cannot.
 
 from __future__ import annotations
 
+import posixpath
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel
 
+from torus_mcp.discovery import is_draft_name
 from torus_mcp.documents import DocumentError, read_document
 from torus_mcp.packaged import packaged_dir
 from torus_mcp.workspace import FeatureRef, Workspace
@@ -39,6 +42,16 @@ PERSONA_DOCS: dict[str, tuple[str, ...]] = {
     "plan": ("prd.md", "fdd.md", "requirements.yml", "plan.md"),
     "develop": ("prd.md", "fdd.md", "plan.md", "requirements.yml"),
 }
+
+
+# Names the Torus team gives a phase's execution record; {n} is the phase number.
+RECORD_NAMES = (
+    "phase_{n}_execution_record.md",
+    "phase-{n}-execution-record.md",
+    "phase-{n}-execution.md",
+    "execution/phase_{n}.md",
+)
+_LINK = re.compile(r"\]\(<?([^)<>#\s]+\.(?:md|ya?ml))(?:#[^)]*)?>?\)")
 
 
 class PersonaError(ValueError):
@@ -123,7 +136,11 @@ def render_persona(
             f"only the analyze prompt takes a description; {name} reads the feature's documents."
         )
 
-    documents = _read_pack_docs(feature, PERSONA_DOCS[name])
+    wanted = PERSONA_DOCS[name]
+    if name == "analyze":
+        drafts = [d for d in feature.docs() if "informal" in d and is_draft_name(d.rsplit("/", 1)[-1])]
+        wanted = ("prd.md", *drafts, "requirements.yml")
+    documents = _read_pack_docs(feature, wanted)
     present = {d.doc: d for d in documents}
     notes: list[str] = []
     trailer: list[str] = []
@@ -137,7 +154,11 @@ def render_persona(
             second = (
                 "(no description was given) Ask the user for the informal description of this feature "
                 "before drafting anything"
-                + (": informal.md below holds notes from earlier" if "informal.md" in present else "")
+                + (
+                    ": the informal drafts below hold notes from earlier"
+                    if any("informal" in d for d in present)
+                    else ""
+                )
                 + "."
             )
     elif name == "plan":
@@ -154,7 +175,17 @@ def render_persona(
         )
     elif name == "develop":
         second, phase_heading, phase_body = _develop_phase(feature, present.get("plan.md"), phase)
+        if phase_heading is None and "plan.md" in present and not (phase and phase.strip()):
+            notes.append(
+                "**plan.md is finished: every task is ticked.** There is no open phase left to implement. What "
+                "may be left: an execution record for each phase, a review of the change against the "
+                "repository's review checklists, and moving the pack to docs/exec-plans/archive/. Ask the "
+                "user which of these to do before changing code."
+            )
         if phase_body is not None:
+            extra = _linked_docs(feature, [phase_body, present["fdd.md"].text if "fdd.md" in present else ""])
+            extra += _phase_records(feature, phase_heading)
+            documents.extend(_read_pack_docs(feature, tuple(d for d in extra if d not in present)))
             # Inline, not only attached: some clients drop embedded resources, and the phase is the job.
             trailer.append(f"## The phase to implement\n\n{phase_body.strip()}")
         for doc in ("prd.md", "fdd.md", "plan.md"):
@@ -188,6 +219,29 @@ def render_persona(
     )
 
 
+def _linked_docs(feature: FeatureRef, texts: list[str]) -> list[str]:
+    """Pack documents (design slices and the like) that these texts link to by relative path."""
+    present = set(feature.docs())
+    found: list[str] = []
+    for text in texts:
+        for target in _LINK.findall(text):
+            if "://" in target or target.startswith("/"):
+                continue
+            rel = posixpath.normpath(target)
+            if rel in present and rel not in found:
+                found.append(rel)
+    return found
+
+
+def _phase_records(feature: FeatureRef, heading: str | None) -> list[str]:
+    """The execution record of the phase with this heading, when the pack has one."""
+    match = re.search(r"phase\s+(\d+)", heading or "", re.IGNORECASE)
+    if match is None:
+        return []
+    present = set(feature.docs())
+    return [name for pattern in RECORD_NAMES if (name := pattern.format(n=match.group(1))) in present]
+
+
 def _documents_line(documents: list[EmbeddedDoc]) -> str:
     if not documents:
         return "The spec pack has no documents yet."
@@ -218,7 +272,7 @@ def _develop_phase(
             raise PersonaError(
                 f"{feature.id} has no plan.md, so it has no phase {phase!r}; run the plan prompt first."
             )
-        return "(no phase given, and the feature has no plan.md yet)", None, None
+        return "none (the feature has no plan.md yet)", None, None
     plan = parse_plan(plan_doc.text)
     if phase is not None and phase.strip():
         try:
@@ -229,14 +283,8 @@ def _develop_phase(
     else:
         chosen = next_open_phase(plan)
         if chosen is None:
-            return (
-                "(no phase given) Every task in plan.md is ticked: there is no open phase. Confirm with the "
-                "user what to work on before changing code.",
-                None,
-                None,
-            )
+            return "none (every task in plan.md is ticked)", None, None
         second = (
-            f"(no phase given) Work on the next open phase, the first with an unticked task: "
-            f"{chosen.heading.lstrip('#').strip()}"
+            f"{chosen.heading.lstrip('#').strip()} (the next open phase: the first with an unticked task)"
         )
     return second, chosen.heading, phase_text(plan_doc.text, chosen)

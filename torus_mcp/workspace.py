@@ -16,13 +16,13 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from torus_mcp.config import CONFIG_FILE_NAME, ConfigError, ProjectConfig, load_project_config
+from torus_mcp.discovery import CORE_DOCS, SLUG_PATTERN, Discovery, FoundDir, walk_tree
 
-SLUG_PATTERN = re.compile(r"^[a-z0-9_][a-z0-9_-]*$")
 DOC_NAME_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\.(md|markdown|yml|yaml)$")
+DIR_NAME_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+MAX_DOC_DEPTH = 4  # a document at most three directories below its pack
 DOC_SHORT_FORMS = {"prd": "prd.md", "fdd": "fdd.md", "plan": "plan.md", "requirements": "requirements.yml"}
-CORE_DOCS = ("prd.md", "fdd.md", "plan.md")
 EXEC_PLANS_DIR = "docs/exec-plans"
-EXEC_PLAN_STATES = ("current", "archive")
 
 RootRule = Literal["--root", "TORUS_ROOT", "client roots", "mix.exs above the working directory", "cwd"]
 
@@ -55,34 +55,50 @@ class SpecTree(BaseModel):
     """One directory the server searches for packs."""
 
     path: str  # relative to the root
-    layout: Literal["features", "exec-plans features", "exec-plans epics"]
+    # "exec-plans": current|archive and features|epics levels are optional and no part of ids.
+    layout: Literal["features", "exec-plans"]
     exists: bool
 
 
 class FeatureRef(BaseModel):
     """A spec pack found on disk."""
 
-    id: str  # slug, or "<epic>/<feature>" for packs under an epic
+    id: str  # the pack's path below its tree, without the current|archive and features|epics levels
     slug: str
-    epic: str | None
+    epic: str | None  # the id of the level above, for a pack nested in another directory
     path: Path  # absolute, resolved
     rel_path: str  # relative to the root, with forward slashes
-    tree: str  # the spec tree it was found in, relative to the root
+    tree: str  # the part of rel_path that is no part of the id
+    archived: bool = False  # under an archive/ directory: history, left out of checks by default
     # The resolved spec trees, which symlinked documents must stay inside, as doc_path requires
     # (empty: the pack itself).
     tree_roots: tuple[Path, ...] = Field(default=(), exclude=True)
 
     def docs(self) -> list[str]:
-        """File names of the Markdown and YAML documents in the pack, core docs first.
+        """Paths, relative to the pack, of its Markdown and YAML documents, core docs first.
 
-        A document symlinked out of the spec tree is left out, so listings never reveal its name or size.
+        Sub-directories count, except those that are packs of their own. A document symlinked out of
+        the spec tree is left out, so listings never reveal its name or size.
         """
-        names = [
-            entry.name
-            for entry in _scandir(self.path)
-            if entry.is_file() and DOC_NAME_PATTERN.match(entry.name) and self._stays_inside(entry)
-        ]
+        names: list[str] = []
+        self._collect(self.path, "", names, depth=1)
         return sorted(names, key=lambda n: (CORE_DOCS.index(n) if n in CORE_DOCS else len(CORE_DOCS), n))
+
+    def _collect(self, directory: Path, prefix: str, names: list[str], depth: int) -> None:
+        entries = _scandir(directory)
+        subdirs = []
+        for entry in entries:
+            if entry.name.startswith(".") or not self._stays_inside(entry):
+                continue
+            if entry.is_file() and DOC_NAME_PATTERN.match(entry.name):
+                names.append(prefix + entry.name)
+            elif entry.is_dir() and depth < MAX_DOC_DEPTH and DIR_NAME_PATTERN.match(entry.name):
+                subdirs.append(entry)
+        for entry in subdirs:
+            sub = Path(entry.path)
+            if any((sub / core).is_file() for core in CORE_DOCS):
+                continue  # a pack of its own
+            self._collect(sub, f"{prefix}{entry.name}/", names, depth + 1)
 
     def _stays_inside(self, entry: os.DirEntry[str]) -> bool:
         if not entry.is_symlink():
@@ -150,10 +166,17 @@ def normalize_doc_name(doc: str) -> str:
     name = DOC_SHORT_FORMS.get(name.lower(), name)
     if "\x00" in name:
         raise WorkspaceError("document name contains a NUL byte; pass a file name such as prd.md.")
-    if "/" in name or "\\" in name or name in (".", "..") or not DOC_NAME_PATTERN.match(name):
+    parts = name.split("/")
+    if (
+        "\\" in name
+        or len(parts) > MAX_DOC_DEPTH
+        or not all(DIR_NAME_PATTERN.match(part) for part in parts[:-1])
+        or not DOC_NAME_PATTERN.match(parts[-1])
+    ):
         raise WorkspaceError(
-            f"{doc!r} is not a document name: pass a file name in the pack such as prd.md, fdd.md, "
-            "plan.md, requirements.yml (or prd, fdd, plan), with no directories."
+            f"{doc!r} is not a document name: pass a .md/.yml/.yaml file of the pack by its path relative "
+            "to the pack, such as prd.md, plan.md, requirements.yml (or prd, fdd, plan), "
+            "execution/phase_3.md or design/slice.md, with no '..' and no leading '/' or '.'."
         )
     return name
 
@@ -211,12 +234,8 @@ class Workspace:
 
     def _configured_trees(self) -> list[SpecTree]:
         trees = [SpecTree(path=d.strip("/"), layout="features", exists=False) for d in self.config.specs.dirs]
-        if self.config.specs.exec_plans:
-            for state in EXEC_PLAN_STATES:
-                for layout, sub in (("exec-plans features", "features"), ("exec-plans epics", "epics")):
-                    trees.append(
-                        SpecTree(path=f"{EXEC_PLANS_DIR}/{state}/{sub}", layout=layout, exists=False)
-                    )
+        if self.config.specs.exec_plans and EXEC_PLANS_DIR not in {t.path for t in trees}:
+            trees.append(SpecTree(path=EXEC_PLANS_DIR, layout="exec-plans", exists=False))
         return trees
 
     def _tree_roots(self) -> list[Path]:
@@ -233,60 +252,61 @@ class Workspace:
 
     # -- discovery ------------------------------------------------------------------------------
 
+    def scan(self) -> Discovery:
+        """Packs, drafts and skipped directories of every spec tree (a tree nested in another is
+        walked once, as its own tree)."""
+        found = Discovery()
+        roots = self._tree_roots()
+        for tree, resolved in zip(self._tree_layouts(), roots, strict=True):
+            if not (self.root / tree.path).is_dir():
+                continue
+            others = frozenset(r for r in roots if r != resolved and r.is_relative_to(resolved))
+            walk_tree(
+                self.root,
+                tree.path,
+                grouped=tree.layout == "exec-plans",
+                inside=self._resolved_inside,
+                avoid=others,
+                into=found,
+            )
+        return found
+
     def discover(self) -> list[FeatureRef]:
         """Every pack on disk, sorted by id then path. Directories that escape the tree are skipped."""
-        found: list[FeatureRef] = []
-        tree_roots = tuple(self._tree_roots())
-        for tree in self.spec_trees():
-            if not tree.exists:
-                continue
-            base = self.root / tree.path
-            if tree.layout == "exec-plans epics":
-                for epic in _subdirs(base):
-                    for feature in _subdirs(epic):
-                        found.extend(self._ref(feature, tree.path, tree_roots, epic=epic.name))
-            else:
-                for feature in _subdirs(base):
-                    found.extend(self._ref(feature, tree.path, tree_roots, epic=None))
-        return sorted(found, key=lambda f: (f.id, f.rel_path))
+        return self._refs(self.scan().packs)
+
+    def drafts(self) -> list[FeatureRef]:
+        """Directories holding only informal drafts (informal.md, *-informal.md, notes), by id."""
+        return self._refs(self.scan().drafts)
 
     def skipped_entries(self) -> list[str]:
-        """Directories in the spec trees that are not addressable packs, with the reason."""
-        notes: list[str] = []
-        for tree in self.spec_trees():
-            base = self.root / tree.path
-            if not tree.exists:
-                continue
-            dirs = list(_subdirs(base, valid_only=False))
-            if tree.layout == "exec-plans epics":
-                dirs = [f for epic in dirs for f in _subdirs(epic, valid_only=False)] + dirs
-            for d in dirs:
-                rel = d.relative_to(self.root).as_posix()
-                if not SLUG_PATTERN.match(d.name):
-                    notes.append(f"{rel}: name is not a slug (lowercase letters, digits, '-', '_')")
-                elif not self.is_inside_spec_tree(d):
-                    notes.append(f"{rel}: symlink leaves the spec tree")
-        return notes
+        """Directories in the spec trees that are neither packs nor drafts, with the reason."""
+        return self.scan().skipped
 
-    def _ref(
-        self, directory: Path, tree: str, tree_roots: tuple[Path, ...], epic: str | None
-    ) -> list[FeatureRef]:
-        resolved = directory.resolve()
-        if not any(resolved.is_relative_to(root) for root in tree_roots):
-            return []
-        rel = directory.relative_to(self.root).as_posix()
-        ident = f"{epic}/{directory.name}" if epic else directory.name
-        return [
-            FeatureRef(
-                id=ident,
-                slug=directory.name,
-                epic=epic,
-                path=resolved,
-                rel_path=rel,
-                tree=tree,
-                tree_roots=tree_roots,
+    def _resolved_inside(self, resolved: Path) -> bool:
+        return any(resolved.is_relative_to(tree) for tree in self._tree_roots())
+
+    def _refs(self, found: Iterable[FoundDir]) -> list[FeatureRef]:
+        tree_roots = tuple(self._tree_roots())
+        seen: set[Path] = set()
+        refs = []
+        for item in found:
+            if item.resolved in seen:
+                continue
+            seen.add(item.resolved)
+            refs.append(
+                FeatureRef(
+                    id=item.id,
+                    slug=item.segments[-1],
+                    epic="/".join(item.segments[:-1]) or None,
+                    path=item.resolved,
+                    rel_path=item.directory.relative_to(self.root).as_posix(),
+                    tree=item.tree,
+                    archived=item.archived,
+                    tree_roots=tree_roots,
+                )
             )
-        ]
+        return sorted(refs, key=lambda f: (f.id, f.rel_path))
 
     # -- resolution -----------------------------------------------------------------------------
 
@@ -298,11 +318,23 @@ class Workspace:
         if "\x00" in name:
             raise WorkspaceError("feature name contains a NUL byte; pass a slug such as canvas-preview.")
         _refuse_absolute(name)
-        if name.startswith(("docs/", "./docs/")) or name.count("/") > 1:
-            return self._resolve_by_path(name, self.discover())
-        segments = validate_feature_id(name)
-        # Look only where this id can live instead of listing every pack: a Torus checkout has many.
-        matches = self._packs_named(segments)
+        features = self.discover()
+        if name.startswith(("docs/", "./docs/")):
+            return self._resolve_by_path(name, features)
+        segments = name.strip("/").split("/")
+        if len(segments) > 2 and all(SLUG_PATTERN.match(s) for s in segments):
+            by_id = [f for f in features if f.id == "/".join(segments)]
+            if len(by_id) == 1:
+                return by_id[0]
+            if not by_id:
+                return self._resolve_by_path(name, features)
+        else:
+            segments = validate_feature_id(name)
+        ident = "/".join(segments)
+        matches = [f for f in features if f.id == ident]
+        if not matches and len(segments) == 1:
+            # A plain slug that is no pack's id may still name exactly one nested pack.
+            matches = [f for f in features if f.slug == ident]
         if len(matches) == 1:
             return matches[0]
         if matches:
@@ -311,35 +343,21 @@ class Workspace:
                 f"feature {name!r} is ambiguous: {len(matches)} packs match ({listing}). "
                 "Pass the pack's path relative to the project root to choose one."
             )
-        raise FeatureNotFound(self._not_found_message(name, self.discover()))
+        raise FeatureNotFound(self._not_found_message(name, features))
 
-    def _packs_named(self, segments: list[str]) -> list[FeatureRef]:
-        """Packs whose id is these segments; for a plain slug with none, epic packs with that slug."""
-        tree_roots = tuple(self._tree_roots())
-        # No existence check per tree: a missing tree simply has no candidate directory.
-        trees = self._tree_layouts()
-        epic_trees = [t for t in trees if t.layout == "exec-plans epics"]
-        by_id: list[FeatureRef] = []
-        if len(segments) == 2:
-            for tree in epic_trees:
-                candidate = self.root / tree.path / segments[0] / segments[1]
-                if candidate.is_dir():
-                    by_id.extend(self._ref(candidate, tree.path, tree_roots, epic=segments[0]))
-        else:
-            for tree in trees:
-                candidate = self.root / tree.path / segments[0]
-                if tree.layout != "exec-plans epics" and candidate.is_dir():
-                    by_id.extend(self._ref(candidate, tree.path, tree_roots, epic=None))
-        if by_id or len(segments) == 2:
-            return sorted(by_id, key=lambda f: (f.id, f.rel_path))
-        # A plain slug that is no pack's id may still name exactly one pack under an epic.
-        by_slug: list[FeatureRef] = []
-        for tree in epic_trees:
-            for epic in _subdirs(self.root / tree.path):
-                candidate = epic / segments[0]
-                if candidate.is_dir():
-                    by_slug.extend(self._ref(candidate, tree.path, tree_roots, epic=epic.name))
-        return sorted(by_slug, key=lambda f: (f.id, f.rel_path))
+    def resolve_pack_doc(self, feature: str, doc: str) -> tuple[FeatureRef, str]:
+        """The pack and document named by `<feature>/<doc>`, however a URI split them: a document in a
+        sub-directory may arrive with that directory on the feature side."""
+        segments = feature.strip().strip("/").split("/")
+        for cut in range(len(segments), 0, -1):
+            try:
+                ref = self.resolve_feature("/".join(segments[:cut]))
+            except FeatureNotFound:
+                if cut == 1:
+                    raise
+                continue
+            return ref, normalize_doc_name("/".join([*segments[cut:], doc]))
+        raise FeatureNotFound(self._not_found_message(feature, self.discover()))
 
     def _resolve_by_path(self, name: str, features: Iterable[FeatureRef]) -> FeatureRef:
         rel = name.removeprefix("./").strip("/")
@@ -367,10 +385,20 @@ class Workspace:
         """The path of a document in a pack, validated and confined to the spec tree."""
         name = normalize_doc_name(doc)
         path = feature.path / name
-        if (path.is_symlink() or path.exists()) and not self.is_inside_spec_tree(path):
+        # Resolving also follows symlinked directories on the way, existing or not.
+        if not self.is_inside_spec_tree(path):
             raise WorkspaceError(
                 f"{feature.rel_path}/{name} is a symlink that leaves the spec tree; refusing to follow it."
             )
+        parts = name.split("/")
+        for depth in range(1, len(parts)):
+            sub = feature.path.joinpath(*parts[:depth])
+            if any((sub / core).is_file() for core in CORE_DOCS):
+                inner = "/".join(parts[:depth])
+                raise WorkspaceError(
+                    f"{feature.rel_path}/{inner} is a spec pack of its own: pass feature "
+                    f"{feature.id}/{inner} (or its path) and doc {'/'.join(parts[depth:])}."
+                )
         if must_exist and not path.is_file():
             existing = ", ".join(feature.docs()) or "none"
             raise DocNotFound(f"{feature.id} has no {name}. Documents in the pack: {existing}.")
@@ -411,12 +439,3 @@ def _scandir(path: Path) -> list[os.DirEntry[str]]:
             return list(it)
     except OSError:
         return []
-
-
-def _subdirs(path: Path, valid_only: bool = True) -> Iterable[Path]:
-    for entry in sorted(_scandir(path), key=lambda e: e.name):
-        if entry.name.startswith(".") or not entry.is_dir():
-            continue
-        if valid_only and not SLUG_PATTERN.match(entry.name):
-            continue
-        yield Path(entry.path)

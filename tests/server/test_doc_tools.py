@@ -45,7 +45,7 @@ async def test_workspace_info_explains_the_root(connect, project: Path) -> None:
     assert info["has_mix_exs"] is True
     assert info["feature_count"] == 2
     layouts = {t["layout"] for t in info["spec_trees"] if t["exists"]}
-    assert layouts == {"features", "exec-plans epics"}
+    assert layouts == {"features", "exec-plans"}
 
 
 async def test_list_features_finds_both_layouts(connect, project: Path) -> None:

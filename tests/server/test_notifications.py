@@ -129,6 +129,7 @@ async def test_edits_to_other_documents_are_not_sent_to_a_subscriber(project: Pa
 async def test_new_feature_directory_changes_the_list(project: Path, mode: str) -> None:
     async with watching(project, mode, [INDEX]) as (_, heard):
         (project / "docs/features/grade-sync").mkdir()
+        (project / "docs/features/grade-sync/prd.md").write_text("# Grade sync\n")
         await heard.wait_for("list_changed")
         await heard.wait_for("updated", INDEX)
 

@@ -31,7 +31,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "features",
         nargs="*",
         metavar="FEATURE",
-        help="feature ids (e.g. canvas-preview, authoring/bulk-tagging) or pack paths; default: every pack",
+        help="feature ids (e.g. canvas-preview, authoring/bulk-tagging), pack paths, or directories (every "
+        "pack under it, e.g. docs/exec-plans/current/epics/math); default: every live pack",
+    )
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        dest="include_archived",
+        help="also check archived packs (under an archive/ directory), which are left out by default",
     )
     parser.add_argument(
         "--stage",
@@ -62,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         workspace = Workspace(resolve_root(args.root, os.environ, None, Path.cwd()))
         config = gates_config(workspace.config)
-        refs = _features(workspace, args.features)
+        refs, left_out = _features(workspace, args.features, args.include_archived)
     except (ConfigError, WorkspaceError) as error:
         print(f"torus-mcp check: {error}", file=sys.stderr)
         return USAGE_ERROR
@@ -78,31 +85,54 @@ def run(args: argparse.Namespace) -> int:
 
     out = sys.stdout
     if args.format == "json":
-        _print_json(results, workspace.root, args.stage, out)
+        _print_json(results, workspace.root, args.stage, left_out, out)
     elif args.format == "github":
         _print_github(results, out)
     else:
         _print_text(results, out)
+        if left_out:
+            out.write(f"{left_out} archived pack(s) left out; pass --all to check them too.\n")
     return 0 if all(report.passed for _, report in results) else 1
 
 
-def _features(workspace, names: list[str]) -> list[FeatureRef]:
+def _features(workspace, names: list[str], include_archived: bool) -> tuple[list[FeatureRef], int]:
+    """The packs to check, and how many archived packs the default scope left out."""
+    from torus_mcp.catalog import in_scope
     from torus_mcp.workspace import WorkspaceError
 
+    scope = "all" if include_archived else "live"
+    refs: list[FeatureRef] = []
+    left_out = 0
+    for name in names:
+        directory = _directory_argument(workspace, name)
+        if directory is None:
+            found = [workspace.resolve_feature(name)]
+        else:
+            under = [f for f in workspace.discover() if in_scope(f, "all", directory)]
+            # A directory inside archive/ asks for archived packs by itself.
+            found = [f for f in under if in_scope(f, scope) or "archive" in directory.split("/")]
+            left_out += len(under) - len(found)
+            if not under:
+                raise WorkspaceError(f"no spec packs under {directory}; call list_features to see them.")
+        refs.extend(f for f in found if all(f.rel_path != r.rel_path for r in refs))
     if names:
-        refs: list[FeatureRef] = []
-        for name in names:
-            ref = workspace.resolve_feature(name)
-            if all(ref.rel_path != r.rel_path for r in refs):
-                refs.append(ref)
-        return refs
-    refs = workspace.discover()
-    if not refs:
+        return refs, left_out
+    every = workspace.discover()
+    if not every:
         trees = ", ".join(t.path for t in workspace.spec_trees())
         raise WorkspaceError(
             f"no spec packs under {workspace.root} (searched {trees}); pass --root with the project root."
         )
-    return refs
+    refs = [f for f in every if in_scope(f, scope)]
+    return refs, len(every) - len(refs)
+
+
+def _directory_argument(workspace, name: str) -> str | None:
+    """The argument as a directory relative to the root, when it names one that is not a pack id."""
+    rel = name.strip().removeprefix("./").strip("/")
+    if "/" not in rel or ".." in rel.split("/") or rel.startswith(("~", "\\")):
+        return None
+    return rel if (workspace.root / rel).is_dir() else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -139,7 +169,7 @@ def _print_text(results: list[tuple[FeatureRef, GateReport]], out: TextIO) -> No
 
 
 def _print_json(
-    results: list[tuple[FeatureRef, GateReport]], root: Path, stage: str | None, out: TextIO
+    results: list[tuple[FeatureRef, GateReport]], root: Path, stage: str | None, left_out: int, out: TextIO
 ) -> None:
     features = []
     for ref, report in results:
@@ -151,6 +181,7 @@ def _print_json(
         "stage": stage,
         "passed": all(report.passed for _, report in results),
         "features": features,
+        "archived_left_out": left_out,
     }
     out.write(json.dumps(document, indent=2) + "\n")
 

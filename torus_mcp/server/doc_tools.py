@@ -8,7 +8,7 @@ from mcp_types import ListRootsResult, ToolAnnotations
 from pydantic import Field
 
 from torus_mcp import __version__
-from torus_mcp.catalog import TEMPLATE_DOCS, feature_index, template_text
+from torus_mcp.catalog import TEMPLATE_DOCS, Scope, draft_index, feature_index, template_text
 from torus_mcp.documents import VersionConflict, page_of, read_document, write_document
 from torus_mcp.personas import doc_uri, project_overrides
 from torus_mcp.server.errors import tool_errors
@@ -34,8 +34,9 @@ FeatureArg = Annotated[
 DocArg = Annotated[
     str,
     Field(
-        description="Document file name in the pack: prd.md, fdd.md, plan.md, requirements.yml or any other "
-        ".md/.yml file there; prd, fdd and plan are accepted as short forms."
+        description="Document path relative to the pack: prd.md, fdd.md, plan.md, requirements.yml or any "
+        "other .md/.yml file in it or its sub-directories (e.g. execution/phase_3.md); prd, fdd and plan "
+        "are accepted as short forms."
     ),
 ]
 ExpectedVersion = Annotated[
@@ -88,7 +89,8 @@ def register_doc_tools(server: MCPServer, state: ServerState) -> None:
         """
         with tool_errors():
             ws = state.workspace(roots)
-            features = ws.discover()
+            scan = ws.scan()
+            features = scan.packs
             trees = ws.spec_trees()
             hints = []
             if not (ws.root / "mix.exs").is_file():
@@ -106,23 +108,41 @@ def register_doc_tools(server: MCPServer, state: ServerState) -> None:
                 config_file=str(ws.config.path) if ws.config.path else None,
                 spec_trees=trees,
                 feature_count=len(features),
+                draft_count=len(scan.drafts),
                 prompt_overrides=project_overrides(ws.root),
-                skipped=ws.skipped_entries(),
+                skipped=scan.skipped,
                 hints=hints,
                 server_version=__version__,
                 server_pid=os.getpid(),
             )
 
     @server.tool(annotations=READ_ONLY)
-    async def list_features(roots: ClientRoots = None) -> FeatureList:
-        """List every spec pack in the project: id, title, path, and which documents it has or lacks.
+    async def list_features(
+        scope: Annotated[
+            Scope,
+            Field(description="live (default: not under an archive/ directory), archived, or all"),
+        ] = "live",
+        prefix: Annotated[
+            str | None,
+            Field(
+                description="Only packs whose path or id starts with this, e.g. docs/exec-plans/current/epics/math"
+            ),
+        ] = None,
+        roots: ClientRoots = None,
+    ) -> FeatureList:
+        """List the spec packs: id, title, path, archived, which documents each has or lacks; and drafts.
 
-        Packs are found under docs/features/<slug>/, docs/exec-plans/{current,archive}/features/<slug>/ and
-        docs/exec-plans/{current,archive}/epics/<epic>/<feature>/ (id <epic>/<feature>).
+        A pack is any directory under docs/features or docs/exec-plans holding prd.md, fdd.md or plan.md,
+        at any depth; its id is its path below the tree without the current|archive and features|epics
+        levels (e.g. <epic>/<feature>). Directories with only informal drafts are listed under drafts.
         """
         with tool_errors():
             ws = state.workspace(roots)
-            return FeatureList(root=str(ws.root), features=feature_index(ws))
+            return FeatureList(
+                root=str(ws.root),
+                features=feature_index(ws, scope, prefix),
+                drafts=draft_index(ws, scope, prefix),
+            )
 
     @server.tool(annotations=READ_ONLY)
     async def read_doc(
@@ -256,6 +276,7 @@ def register_doc_tools(server: MCPServer, state: ServerState) -> None:
             name = normalize_doc_name(doc)
             _refuse_approvals(name)
             path = ws.doc_path(ref, name, must_exist=False)
+            path.parent.mkdir(parents=True, exist_ok=True)  # inside the pack: doc_path checked it
             outcome = write_document(path, content, expected_version, f"{ref.rel_path}/{name}")
         uri = doc_uri(ref.id, name)
         await announce_changes(ctx, state, [uri], list_changed=outcome.created)

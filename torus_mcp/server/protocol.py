@@ -52,6 +52,8 @@ from torus_mcp.server.state import ServerState
 from torus_mcp.server.watch import SpecChange, SpecWatch, affected_resources
 
 log = logging.getLogger("torus_mcp")
+# resources/list answers in pages of this many resources (a Torus checkout has hundreds of documents).
+RESOURCE_PAGE_SIZE = 200
 
 # A client that stopped reading must not hold up the notifications of the others.
 NOTIFY_TIMEOUT_SECONDS = 5.0
@@ -189,7 +191,11 @@ def install_protocol_handlers(server: MCPServer, state: ServerState) -> None:
             # A broken .torus-mcp.toml must not hide the static resources; it is logged and shown
             # by workspace_info.
             log.warning("cannot list spec documents: %s", exc)
-        return ListResourcesResult(resources=resources)
+        start = _page_start(params.cursor if params else None)
+        end = start + RESOURCE_PAGE_SIZE
+        return ListResourcesResult(
+            resources=resources[start:end], next_cursor=str(end) if end < len(resources) else None
+        )
 
     async def subscribe(ctx: Any, params: SubscribeRequestParams) -> EmptyResult:
         _feed(ctx).subscribe(_connection_of(ctx.session), str(params.uri))
@@ -246,6 +252,17 @@ def install_protocol_handlers(server: MCPServer, state: ServerState) -> None:
 
     # Every transport (stdio, HTTP, in-memory) builds its options through this method.
     lowlevel.create_initialization_options = initialization_options
+
+
+def _page_start(cursor: str | None) -> int:
+    if cursor is None:
+        return 0
+    if not cursor.isdigit():
+        raise MCPError(
+            code=INVALID_PARAMS,
+            message=f"resources/list cursor {cursor!r} is not one this server gave; start again without a cursor.",
+        )
+    return int(cursor)
 
 
 def _document_resources(state: ServerState) -> list[Resource]:

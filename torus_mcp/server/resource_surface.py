@@ -12,7 +12,6 @@ from torus_mcp.server.doc_tools import READ_ONLY, OffsetArg, client_roots_parame
 from torus_mcp.server.errors import resource_errors
 from torus_mcp.server.results import ResourceText
 from torus_mcp.server.state import ServerState
-from torus_mcp.workspace import normalize_doc_name
 
 FEATURES_URI = "torus://features"
 # `{+feature}` so ids with a slash (<epic>/<feature>) match. The workspace validates every segment
@@ -54,8 +53,7 @@ def register_resources(server: MCPServer, state: ServerState) -> None:
     def read_spec_doc(feature: str, doc: str) -> str:
         with resource_errors():
             ws = state.workspace()
-            ref = ws.resolve_feature(feature)
-            name = normalize_doc_name(doc)
+            ref, name = ws.resolve_pack_doc(feature, doc)
             return read_document(ws.doc_path(ref, name, must_exist=True), f"{ref.rel_path}/{name}").text
 
     # Templates are tried in registration order: YAML documents first, so they carry their own MIME type.
@@ -66,7 +64,7 @@ def register_resources(server: MCPServer, state: ServerState) -> None:
         DOC_TEMPLATE,
         name="spec-doc",
         title="Spec pack document",
-        description="A document of a spec pack: prd.md, fdd.md, plan.md or any other Markdown file in the pack",
+        description="A document of a spec pack by its path in the pack: prd.md, plan.md, execution/phase_1.md, ...",
         mime_type="text/markdown",
     )
     def spec_doc(feature: str, doc: str) -> str:

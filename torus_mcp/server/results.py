@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from torus_mcp.catalog import FeatureSummary
+from torus_mcp.catalog import DraftSummary, FeatureSummary
 from torus_mcp.workspace import SpecTree
 
 
@@ -18,6 +18,7 @@ class WorkspaceInfo(BaseModel):
     config_file: str | None = Field(description="The .torus-mcp.toml in use, if any")
     spec_trees: list[SpecTree] = Field(description="Directories searched for spec packs")
     feature_count: int
+    draft_count: int = Field(description="Directories holding only informal drafts (see list_features)")
     prompt_overrides: list[str] = Field(description="Project files that override packaged persona prompts")
     skipped: list[str] = Field(description="Directories in the spec trees that are not usable packs, and why")
     hints: list[str] = Field(description="What to do when something looks wrong")
@@ -28,6 +29,9 @@ class WorkspaceInfo(BaseModel):
 class FeatureList(BaseModel):
     root: str
     features: list[FeatureSummary]
+    drafts: list[DraftSummary] = Field(
+        description="Directories holding only informal drafts (informal.md, *-informal.md, notes): no pack yet"
+    )
 
 
 class SectionRef(BaseModel):

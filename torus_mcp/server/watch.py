@@ -21,9 +21,10 @@ from pathlib import Path
 
 import anyio
 
+from torus_mcp.discovery import CORE_DOCS
 from torus_mcp.personas import doc_uri
 from torus_mcp.server.state import ServerState
-from torus_mcp.workspace import CORE_DOCS, Workspace
+from torus_mcp.workspace import Workspace
 
 log = logging.getLogger("torus_mcp")
 # watchfiles logs every batch at INFO; the server's own log says what matters.
