@@ -144,7 +144,8 @@ def register_gate_tools(server: MCPServer, state: ServerState) -> None:
     @server.tool(annotations=READ_ONLY)
     async def plan_status(feature: FeatureArg, roots: ClientRoots = None) -> PlanStatus:
         """Progress of a feature's plan.md: each phase with its tasks (numbered as update_task takes them),
-        done/total, and the next phase with an open task."""
+        its execution record, a verdict (done/in_progress/not_started/removed) with the evidence used,
+        and the next phase neither ticked nor recorded as done."""
         from torus_mcp.specs.plan.parse import parse_plan
         from torus_mcp.specs.progress import plan_status as status_of
 
@@ -152,7 +153,8 @@ def register_gate_tools(server: MCPServer, state: ServerState) -> None:
             ws = state.workspace(roots)
             ref = ws.resolve_feature(feature)
             path = ws.doc_path(ref, "plan.md", must_exist=True)
-            return status_of(ref.id, parse_plan(read_document(path, f"{ref.rel_path}/plan.md").text))
+            plan = parse_plan(read_document(path, f"{ref.rel_path}/plan.md").text)
+            return status_of(ref.id, plan, _pack(ref).records)
 
     @server.tool(annotations=EDIT)
     async def update_task(

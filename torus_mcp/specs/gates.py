@@ -9,8 +9,9 @@ last gate passed, in order:
     prd         prd.md passes; fdd.md does not
     fdd         fdd.md passes too; plan.md does not
     plan        plan.md passes too; no task is ticked yet
-    developing  all three pass and at least one plan task is ticked
-    done        all three pass and every plan task is ticked (``[N/A]`` counts as ticked)
+    developing  all three pass and work has started: a task is ticked or a phase has an execution record
+    done        all three pass and every phase is done: its tasks ticked (``[N/A]`` counts as ticked) or
+                its execution record (or progress.md) says it is complete; ``(Removed)`` phases aside
 
 A gate after a failing one is still evaluated and reported, but the stage stops at the first failure.
 
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from torus_mcp.specs.findings import Finding
 from torus_mcp.specs.gate_config import GatesConfig
 from torus_mcp.specs.gate_report import STAGES, GateReport, GateResult, Stage
+from torus_mcp.specs.progress import next_phase, phase_verdict
 from torus_mcp.specs.rules.approvals import APPROVAL_RULES, approved_docs
 from torus_mcp.specs.rules.base import GATES, GateName
 from torus_mcp.specs.rules.docs import DOCUMENT_CONTENT_RULES, DOCUMENT_PRESENT, blocks_gate
@@ -118,9 +120,12 @@ def _check(pack: SpecPack, target: Stage | None, config: GatesConfig) -> GateRep
         if not result.passed:
             break
         stage = result.gate  # type: ignore[assignment]
-    if stage == "plan" and target in (None, "developing", "done") and done:
-        stage = "done" if done == len(tasks) else "developing"
-    next_phase = next((p for p in plan.phases if any(not t.done for t in p.tasks)), None) if plan else None
+    verdicts = [phase_verdict(p, pack.records)[0] for p in plan.phases] if plan is not None else []
+    live = [v for v in verdicts if v != "removed"]
+    started = bool(done or pack.records.records or pack.records.progress)
+    if stage == "plan" and target in (None, "developing", "done") and started:
+        stage = "done" if live and all(v == "done" for v in live) else "developing"
+    upcoming = next_phase(plan, pack.records) if plan is not None else None
     return GateReport(
         feature=pack.feature,
         stage=stage,
@@ -129,7 +134,7 @@ def _check(pack: SpecPack, target: Stage | None, config: GatesConfig) -> GateRep
         findings=findings,
         tasks_done=done,
         tasks_total=len(tasks),
-        next_phase=next_phase.label if next_phase else None,
+        next_phase=upcoming.label if upcoming else None,
         approved=approved_docs(view),
     )
 
