@@ -63,7 +63,7 @@ class PlanStatus(BaseModel):
 
 def phase_verdict(phase: Phase, records: PackRecords) -> tuple[Verdict, list[str]]:
     """The verdict on one phase and the evidence for it."""
-    if phase.suffix and re.search(r"\b(?:removed|dropped|cancell?ed|superseded)\b", phase.suffix, re.I):
+    if phase.removed:
         return "removed", [f"heading marks it {phase.suffix}"]
     evidence: list[str] = []
     ticked = phase.total > 0 and phase.done == phase.total

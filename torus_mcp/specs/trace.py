@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, Field
 
 from torus_mcp.specs.ids import ID_RE, normalize_id
+from torus_mcp.specs.requirements.citations import find_ids
 
 if TYPE_CHECKING:
     from torus_mcp.specs.sections import Section
@@ -134,7 +135,8 @@ def _fdd_citations(fdd_text: str | None, sections: list[Section]) -> dict[str, l
 
 
 def build_trace(pack, root: Path, phase: str | None = None) -> TraceMatrix:
-    """The traceability matrix of a loaded SpecPack; `phase` narrows it to what that phase's tasks cite."""
+    """The traceability matrix of a loaded SpecPack; `phase` narrows it to the ids that phase cites in
+    its tasks, goal, definition of done and gate text."""
     from torus_mcp.specs.plan.lookup import find_phase
 
     reqs = pack.requirements
@@ -155,7 +157,11 @@ def build_trace(pack, root: Path, phase: str | None = None) -> TraceMatrix:
             raise ValueError(f"{pack.feature} has no plan.md, so it has no phase {phase!r}.")
         chosen = find_phase(pack.plan, phase)
         phase_label = chosen.label
-        wanted = {normalize_id(i) for t in chosen.tasks for i in t.ids}
+        # As the gate rules read a phase: its tasks, goal, definition of done and gate text.
+        prose = " ".join([chosen.goal or "", *chosen.definition_of_done, *chosen.gate_criteria])
+        wanted = {normalize_id(i) for t in chosen.tasks for i in t.ids} | {
+            normalize_id(i) for i in find_ids(prose)
+        }
         if not wanted:
             notes.append(
                 f"{chosen.label}'s tasks cite no FR/AC ids, so nothing can be narrowed to it; "

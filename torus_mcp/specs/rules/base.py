@@ -27,7 +27,7 @@ class Rule(BaseModel):
     id: str
     gate: Literal["prd", "fdd", "plan", "all"]
     """The gate it blocks; ``all`` rules run at every gate against that gate's own documents."""
-    severity: Literal["error", "warning"]
+    severity: Literal["error", "warning", "info"]
     """Default severity; only errors block a gate. ``[gates.severity]`` in .torus-mcp.toml overrides it."""
     title: str
     description: str
