@@ -65,3 +65,15 @@ def test_phase_narrowing_counts_ids_in_goal_dod_and_gate(tmp_path: Path):
     trace = build_trace(load_pack(_pack(tmp_path, plan), "f"), tmp_path, "1")
     assert [r.id for r in trace.requirements] == ["FR-001"]
     assert [a.id for a in trace.requirements[0].acceptance] == ["AC-001"]
+
+
+def test_a_broken_requirements_yml_is_one_error_not_a_cascade(tmp_path: Path):
+    from tests.shared_data import require_shared
+
+    source = require_shared("torus-today", "docs/exec-plans/archive/epics/intelligent_dashboard")
+    report = check_gates(load_pack(source, "intelligent_dashboard"))
+    rules = [f.rule for f in report.findings if f.severity == "error"]
+    shape = [f for f in report.findings if f.rule == "REQ-SHAPE"]
+    assert len(shape) == 1 and shape[0].document == "requirements.yml" and shape[0].line
+    assert "PRD-AC-COVERS-FR" not in rules
+    assert rules.count("REQ-SHAPE") == 1

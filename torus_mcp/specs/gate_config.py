@@ -20,6 +20,7 @@ defaults (``RULES`` in :mod:`torus_mcp.specs.rules.registry` holds the full desc
     PRD-SECTIONS            prd   error    Overview, Goals, Users & Use Cases, Functional Requirements,
                                            Acceptance Criteria, Open Questions & Assumptions
     PRD-SECTIONS-EXPECTED   prd   warning  the rest of the Torus PRD skeleton
+    REQ-SHAPE               prd   error    requirements.yml uses the schema, one FR per criterion group
     PRD-FR-IDS              prd   error    at least one FR id (prd.md or requirements.yml)
     PRD-AC-PRESENT          prd   error    at least one acceptance criterion
     PRD-AC-GWT              prd   info     acceptance criteria read Given / When / Then

@@ -35,6 +35,7 @@ from torus_mcp.specs.rules.base import GATES, GateName
 from torus_mcp.specs.rules.docs import DOCUMENT_CONTENT_RULES, DOCUMENT_PRESENT, blocks_gate
 from torus_mcp.specs.rules.pack_view import PackView, gate_documents
 from torus_mcp.specs.rules.registry import GATE_SPECS
+from torus_mcp.specs.rules.requirements_shape import CASCADE_RULES, untrusted
 
 if TYPE_CHECKING:
     from torus_mcp.specs.pack import SpecPack
@@ -144,9 +145,10 @@ def _run_gate(view: PackView, gate: GateName, config: GatesConfig) -> Iterable[F
     document_hits = list(document_rule.check(view, gate))
     # Without its document every other rule of the gate would only repeat that it is missing.
     own = () if document_hits else GATE_SPECS[gate]
+    cascade = CASCADE_RULES if untrusted(view) else frozenset()
     for spec in (document_rule, *own, *DOCUMENT_CONTENT_RULES, *APPROVAL_RULES):
         rule = spec.rule
-        if rule.id in config.disabled:
+        if rule.id in config.disabled or rule.id in cascade:
             continue
         hits = document_hits if spec is document_rule else spec.check(view, gate)
         for hit in hits:

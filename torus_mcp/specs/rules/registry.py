@@ -11,11 +11,12 @@ from torus_mcp.specs.rules.base import GATES, GateName, Rule, RuleSpec
 from torus_mcp.specs.rules.docs import DOCUMENT_CONTENT_RULES, DOCUMENT_PRESENT
 from torus_mcp.specs.rules.plan import PLAN_RULES
 from torus_mcp.specs.rules.prd import REQUIREMENT_RULES
+from torus_mcp.specs.rules.requirements_shape import SHAPE_RULES
 from torus_mcp.specs.rules.sections import FDD_SECTION_RULES, PRD_SECTION_RULES
 from torus_mcp.specs.rules.trace import FDD_TRACE_RULES, PLAN_TRACE_RULES
 
 GATE_SPECS: dict[GateName, tuple[RuleSpec, ...]] = {
-    "prd": (*PRD_SECTION_RULES, *REQUIREMENT_RULES),
+    "prd": (*PRD_SECTION_RULES, *SHAPE_RULES, *REQUIREMENT_RULES),
     "fdd": (*FDD_SECTION_RULES, *FDD_TRACE_RULES),
     "plan": (*PLAN_RULES, *PLAN_TRACE_RULES),
 }
