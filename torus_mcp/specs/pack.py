@@ -38,7 +38,8 @@ PACK_RULE = "PARSE-PACK"
 """A pack directory or document that cannot be read."""
 
 _DOC_SUFFIXES = (".md", ".markdown", ".yml", ".yaml")
-_REQUIREMENTS_YAML_RE = re.compile(r"^requirements(?:[_.-][\w.-]*)?\.ya?ml$", re.IGNORECASE)
+_REQUIREMENTS_YAML_RE = re.compile(r"^requirements\.ya?ml$", re.IGNORECASE)
+"""The pack's requirements; scratch files such as requirements_bulk.yml are not."""
 _MAX_DOCS = 200
 _PACK_CACHE_SIZE = 256
 _RESULT_CACHE_SIZE = 4096

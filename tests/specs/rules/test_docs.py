@@ -85,10 +85,10 @@ def test_an_empty_document_counts_as_missing(tmp_path):
 
 def test_a_requirements_yaml_the_pack_cannot_read_at_all_blocks_the_prd_gate(tmp_path):
     # Not UTF-8: the file is in no text, only in the loader's finding, and still belongs to the prd gate.
-    pack_dir = write_pack(tmp_path / "sample", requirements_bulk__yml=GOOD_REQUIREMENTS_YML)
-    (pack_dir / "requirements_bulk.yml").write_bytes(b"requirements:\n- id: FR-001\n  title: caf\xe9\n")
+    pack_dir = write_pack(tmp_path / "sample", requirements__yml=GOOD_REQUIREMENTS_YML)
+    (pack_dir / "requirements.yml").write_bytes(b"requirements:\n- id: FR-001\n  title: caf\xe9\n")
     report = check_gates(load_pack(pack_dir, "sample"))
     [finding] = [f for f in report.findings if f.rule == "DOC-PARSE"]
-    assert finding.document == "requirements_bulk.yml"
+    assert finding.document == "requirements.yml"
     assert "not valid UTF-8" in finding.message
     assert [(g.gate, g.passed) for g in report.gates] == [("prd", False), ("fdd", True), ("plan", True)]

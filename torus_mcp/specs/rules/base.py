@@ -53,8 +53,8 @@ class RuleSpec(NamedTuple):
 
 
 def is_requirements_doc(name: str) -> bool:
-    """``requirements.yml``, ``requirements_bulk.yml`` and the like."""
-    return name.startswith("requirements") and name.endswith((".yml", ".yaml"))
+    """``requirements.yml`` (or ``.yaml``); scratch files such as ``requirements_bulk.yml`` are not."""
+    return name.lower() in ("requirements.yml", "requirements.yaml")
 
 
 def short(text: str, limit: int = 80) -> str:
