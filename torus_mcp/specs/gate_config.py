@@ -44,6 +44,7 @@ defaults (``RULES`` in :mod:`torus_mcp.specs.rules.registry` holds the full desc
     DOC-PARSE               all   error    the parser reported no error for the gate's documents
     NO-TBD                  all   error    no unresolved TBD in the gate's documents
     NO-TODO                 all   warning  no TODO / FIXME in the gate's documents
+    DOC-LINK                all   warning  relative links in the gate's documents lead to existing files
     STALE-APPROVAL          all   warning  an approved document is unchanged since approve_doc
     STALE-UPSTREAM          all   warning  what an approved document was written against is unchanged
 """

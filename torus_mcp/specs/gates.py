@@ -32,6 +32,7 @@ from torus_mcp.specs.gate_report import STAGES, GateReport, GateResult, Stage
 from torus_mcp.specs.progress import next_phase, phase_verdict
 from torus_mcp.specs.rules.approvals import APPROVAL_RULES, approved_docs
 from torus_mcp.specs.rules.base import GATES, GateName
+from torus_mcp.specs.rules.doc_links import LINK_RULES
 from torus_mcp.specs.rules.docs import DOCUMENT_CONTENT_RULES, DOCUMENT_PRESENT, blocks_gate
 from torus_mcp.specs.rules.pack_view import PackView, gate_documents
 from torus_mcp.specs.rules.registry import GATE_SPECS
@@ -146,7 +147,7 @@ def _run_gate(view: PackView, gate: GateName, config: GatesConfig) -> Iterable[F
     # Without its document every other rule of the gate would only repeat that it is missing.
     own = () if document_hits else GATE_SPECS[gate]
     cascade = CASCADE_RULES if untrusted(view) else frozenset()
-    for spec in (document_rule, *own, *DOCUMENT_CONTENT_RULES, *APPROVAL_RULES):
+    for spec in (document_rule, *own, *DOCUMENT_CONTENT_RULES, *LINK_RULES, *APPROVAL_RULES):
         rule = spec.rule
         if rule.id in config.disabled or rule.id in cascade:
             continue

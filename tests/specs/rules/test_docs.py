@@ -22,6 +22,13 @@ _PLAN_TODO = replace_once(
     GOOD_PLAN, "Goal: Ship behind the flag.", "Goal: Ship behind the flag. TODO: name it."
 )
 
+_FDD_LINK = replace_once(GOOD_FDD, "Nothing is cached.", "Nothing is cached ([slice](design/missing.md)).")
+_FDD_GOOD_LINKS = replace_once(
+    GOOD_FDD,
+    "Nothing is cached.",
+    "See [the PRD](prd.md#goals), [docs](https://example.org/x) and [here](#top); `[x](nowhere.md)`.",
+)
+
 _BROKEN_YAML = "version: 1\nrequirements: [\n  - id: FR-001\n    title: 'unclosed\n"
 
 FAILING: dict[str, Failing] = {
@@ -32,6 +39,9 @@ FAILING: dict[str, Failing] = {
         {"requirements__yml": _BROKEN_YAML}, "requirements.yml", 3, "requirements.yml could not"
     ),
     "NO-TBD": Failing({"fdd": _FDD_TBD}, "fdd.md", line_of(GOOD_FDD, "Nothing is cached"), "unresolved TBD"),
+    "DOC-LINK": Failing(
+        {"fdd": _FDD_LINK}, "fdd.md", line_of(GOOD_FDD, "Nothing is cached"), "links to design/missing.md"
+    ),
     "NO-TODO": Failing(
         {"plan": _PLAN_TODO}, "plan.md", line_of(GOOD_PLAN, "Ship behind"), "TODO left in plan.md"
     ),
@@ -49,6 +59,7 @@ PASSING: dict[str, list[dict[str, str | None]]] = {
             )
         }
     ],
+    "DOC-LINK": [{}, {"fdd": _FDD_GOOD_LINKS}],
     "NO-TODO": [
         {"plan": replace_once(GOOD_PLAN, "Goal: Ship behind the flag.", "Goal: Ship the todo list.")}
     ],
