@@ -40,7 +40,10 @@ FAILING: dict[str, Failing] = {
     ),
     "NO-TBD": Failing({"fdd": _FDD_TBD}, "fdd.md", line_of(GOOD_FDD, "Nothing is cached"), "unresolved TBD"),
     "DOC-LINK": Failing(
-        {"fdd": _FDD_LINK}, "fdd.md", line_of(GOOD_FDD, "Nothing is cached"), "links to design/missing.md"
+        {"fdd": _FDD_LINK, "mix__exs": ""},
+        "fdd.md",
+        line_of(GOOD_FDD, "Nothing is cached"),
+        "links to design/missing.md",
     ),
     "NO-TODO": Failing(
         {"plan": _PLAN_TODO}, "plan.md", line_of(GOOD_PLAN, "Ship behind"), "TODO left in plan.md"
@@ -59,7 +62,8 @@ PASSING: dict[str, list[dict[str, str | None]]] = {
             )
         }
     ],
-    "DOC-LINK": [{}, {"fdd": _FDD_GOOD_LINKS}],
+    # Outside a project (no mix.exs or .git above the pack) links are not judged.
+    "DOC-LINK": [{}, {"fdd": _FDD_GOOD_LINKS, "mix__exs": ""}, {"fdd": _FDD_LINK}],
     "NO-TODO": [
         {"plan": replace_once(GOOD_PLAN, "Goal: Ship behind the flag.", "Goal: Ship the todo list.")}
     ],

@@ -1,8 +1,9 @@
 """DOC-LINK: a relative link in a gate's documents to a file that does not exist.
 
 Links are Markdown inline links ``[text](path)``; web addresses, mail links, anchors within the same
-document and links inside code are not checked. A link is resolved from the document's directory
-and must name an existing file or directory (``#anchor`` and ``?query`` parts are ignored).
+document, absolute paths (a writer's own machine) and links inside code are not checked. A link is
+resolved from the document's directory and from the project root, and must name an existing file or
+directory in one of them (``#anchor`` and ``?query`` parts are ignored).
 """
 
 from __future__ import annotations
@@ -21,8 +22,21 @@ _INLINE_CODE_RE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _EXTERNAL_RE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//|#)", re.IGNORECASE)
 
 
+def project_root(directory: Path) -> Path | None:
+    """The nearest directory at or above ``directory`` holding ``mix.exs`` or ``.git``."""
+    for candidate in (directory, *directory.parents):
+        if (candidate / "mix.exs").exists() or (candidate / ".git").exists():
+            return candidate
+    return None
+
+
 def broken_links(directory: Path, document: str, text: str) -> list[tuple[int, str]]:
-    """(line, target) of each relative link in ``text`` whose file does not exist."""
+    """(line, target) of each relative link in ``text`` that names no existing file, neither from
+    the document's directory nor from the project root (Torus packs link both ways). Outside a
+    project nothing is checked: a repository-relative link cannot be told from a broken one."""
+    root = project_root(directory.resolve())
+    if root is None:
+        return []
     code = view_of(text).code_lines
     base = (directory / document).parent
     broken: list[tuple[int, str]] = []
@@ -34,7 +48,7 @@ def broken_links(directory: Path, document: str, text: str) -> list[tuple[int, s
             if _EXTERNAL_RE.match(target):
                 continue
             path = unquote(target.split("#", 1)[0].split("?", 1)[0])
-            if path and not (base / path).exists():
+            if path and not path.startswith("/") and not ((base / path).exists() or (root / path).exists()):
                 broken.append((number, target))
     return broken
 
