@@ -18,7 +18,7 @@ from mcp.shared.exceptions import MCPError
 from mcp_types import ListRootsResult, Root
 
 from tests.conftest import EXAMPLE_PROJECT
-from tests.mix_run.conftest import copy_project
+from tests.mix.projects import copy_project
 from tests.server.calls import call_ok
 from tests.server.http_support import http_client, serve_in_process
 from tests.shared_data import require_mix
