@@ -132,6 +132,9 @@ async def test_update_task_refuses_plain_bullet_tasks(connect, project: Path) ->
 async def test_update_requirement_sets_status_and_appends_proofs(connect, project: Path) -> None:
     path = project / "docs/features/canvas-preview/requirements.yml"
     (project / "docs/exec-plans/current/epics/authoring/bulk-tagging/requirements.yml").unlink()
+    proof = project / "test/torus_example/canvas_preview/link_test.exs"
+    proof.parent.mkdir(parents=True)
+    proof.write_text("defmodule LinkTest do\n  use ExUnit.Case\n  # proves AC-004\nend\n")
     async with connect(project) as client:
         updated = await call_ok(
             client,

@@ -88,14 +88,14 @@ def test_canary_requirements_from_the_fdd(specpacks):
     assert [n.line for n in pack.notes if n.document == "prd.md"] == [114, 115, 116]
 
 
-def test_module_level_log_controls_merges_three_listings(specpacks):
+def test_module_level_log_controls_reads_requirements_yml_not_the_bulk_scratch_file(specpacks):
     requirements = load_pack(specpacks / "module-level-log-controls", "mllc").requirements
     fr = requirements.requirement("FR-001")
-    assert fr.sources == ["requirements.yml", "requirements_bulk.yml"]
+    assert fr.sources == ["requirements.yml"]
     assert fr.acceptance == ["AC-001", "AC-002"]
     ac = requirements.criterion("AC-005")
     assert (ac.line, ac.status, ac.verification_method, ac.cites) == (40, "proposed", "hybrid", ["FR-003"])
-    assert ac.sources == ["requirements.yml", "requirements_bulk.yml"]
+    assert ac.sources == ["requirements.yml"]
 
 
 def test_lti_flat_yaml_keeps_file_order_and_lines(specpacks):

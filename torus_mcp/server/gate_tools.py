@@ -63,6 +63,18 @@ def _pack(ref: FeatureRef):
     return load_pack(ref.path, ref.id)
 
 
+def _foreign_ids(ws: Workspace, ref: FeatureRef) -> set[str]:
+    """Acceptance criterion ids that packs other than ``ref`` define too (AC ids are local to a pack)."""
+    from torus_mcp.specs.ids import normalize_id
+
+    ids: set[str] = set()
+    for other in ws.discover():
+        if other.rel_path != ref.rel_path:
+            criteria = _pack(other).requirements.acceptance_criteria
+            ids.update(normalize_id(c.id) for c in criteria if c.id)
+    return ids
+
+
 def gate_report(ws: Workspace, ref: FeatureRef, stage: str | None = None) -> GateReport:
     from torus_mcp.specs.gate_config import gates_config
     from torus_mcp.specs.gates import check_gates
@@ -139,12 +151,14 @@ def register_gate_tools(server: MCPServer, state: ServerState) -> None:
 
         with tool_errors():
             ws = state.workspace(roots)
-            return build_trace(_pack(ws.resolve_feature(feature)), ws.root, phase)
+            ref = ws.resolve_feature(feature)
+            return build_trace(_pack(ref), ws.root, phase, _foreign_ids(ws, ref))
 
     @server.tool(annotations=READ_ONLY)
     async def plan_status(feature: FeatureArg, roots: ClientRoots = None) -> PlanStatus:
         """Progress of a feature's plan.md: each phase with its tasks (numbered as update_task takes them),
-        done/total, and the next phase with an open task."""
+        its execution record, a verdict (done/in_progress/not_started/removed) with the evidence used,
+        and the next phase neither ticked nor recorded as done."""
         from torus_mcp.specs.plan.parse import parse_plan
         from torus_mcp.specs.progress import plan_status as status_of
 
@@ -152,7 +166,8 @@ def register_gate_tools(server: MCPServer, state: ServerState) -> None:
             ws = state.workspace(roots)
             ref = ws.resolve_feature(feature)
             path = ws.doc_path(ref, "plan.md", must_exist=True)
-            return status_of(ref.id, parse_plan(read_document(path, f"{ref.rel_path}/plan.md").text))
+            plan = parse_plan(read_document(path, f"{ref.rel_path}/plan.md").text)
+            return status_of(ref.id, plan, _pack(ref).records)
 
     @server.tool(annotations=EDIT)
     async def update_task(

@@ -6,7 +6,7 @@ All keys are optional; without the section every rule runs with its default seve
     [gates]
     disabled = ["PLAN-COVERS-FR", "PRD-SECTIONS-EXPECTED"]   # rule ids that do not run at all
 
-    [gates.severity]                                         # rule id -> "error" | "warning"
+    [gates.severity]                                         # rule id -> "error" | "warning" | "info"
     "PRD-AC-GWT" = "error"                                   # make a warning block its gate
     "PLAN-DOD" = "warning"                                   # or stop an error from blocking
 
@@ -20,9 +20,10 @@ defaults (``RULES`` in :mod:`torus_mcp.specs.rules.registry` holds the full desc
     PRD-SECTIONS            prd   error    Overview, Goals, Users & Use Cases, Functional Requirements,
                                            Acceptance Criteria, Open Questions & Assumptions
     PRD-SECTIONS-EXPECTED   prd   warning  the rest of the Torus PRD skeleton
+    REQ-SHAPE               prd   error    requirements.yml uses the schema, one FR per criterion group
     PRD-FR-IDS              prd   error    at least one FR id (prd.md or requirements.yml)
     PRD-AC-PRESENT          prd   error    at least one acceptance criterion
-    PRD-AC-GWT              prd   warning  acceptance criteria read Given / When / Then
+    PRD-AC-GWT              prd   info     acceptance criteria read Given / When / Then
     PRD-AC-CITES-KNOWN-FR   prd   error    an AC cites only defined FR/NFR ids
     PRD-AC-LINKED           prd   warning  each AC names the FR it verifies
     PRD-AC-COVERS-FR        prd   error    each FR has an acceptance criterion
@@ -43,6 +44,7 @@ defaults (``RULES`` in :mod:`torus_mcp.specs.rules.registry` holds the full desc
     DOC-PARSE               all   error    the parser reported no error for the gate's documents
     NO-TBD                  all   error    no unresolved TBD in the gate's documents
     NO-TODO                 all   warning  no TODO / FIXME in the gate's documents
+    DOC-LINK                all   warning  relative links in the gate's documents lead to existing files
     STALE-APPROVAL          all   warning  an approved document is unchanged since approve_doc
     STALE-UPSTREAM          all   warning  what an approved document was written against is unchanged
 """
@@ -66,9 +68,9 @@ class GatesConfig(BaseModel):
     """The ``[gates]`` section of .torus-mcp.toml, validated (see this module's docstring)."""
 
     disabled: frozenset[str] = frozenset()
-    severity: dict[str, Literal["error", "warning"]] = Field(default_factory=dict)
+    severity: dict[str, Literal["error", "warning", "info"]] = Field(default_factory=dict)
 
-    def severity_of(self, rule: Rule) -> Literal["error", "warning"]:
+    def severity_of(self, rule: Rule) -> Literal["error", "warning", "info"]:
         return self.severity.get(rule.id, rule.severity)
 
     def cache_key(self) -> tuple[Any, ...]:
@@ -99,17 +101,17 @@ def parse_gates_section(section: Mapping[str, Any], where: str = ".torus-mcp.tom
     severity_raw = section.get("severity", {})
     if not isinstance(severity_raw, dict):
         raise ConfigError(
-            f'{where}: [gates.severity] must be a table of rule id = "error" | "warning", e.g. '
+            f'{where}: [gates.severity] must be a table of rule id = "error" | "warning" | "info", e.g. '
             '[gates.severity] followed by "PRD-AC-GWT" = "error".'
         )
     disabled = {_known_rule(item, where, "disabled") for item in disabled_raw}
-    severity: dict[str, Literal["error", "warning"]] = {}
+    severity: dict[str, Literal["error", "warning", "info"]] = {}
     for raw_id, value in severity_raw.items():
         rule_id = _known_rule(raw_id, where, "[gates.severity]")
-        if value not in ("error", "warning"):
+        if value not in ("error", "warning", "info"):
             raise ConfigError(
-                f'{where}: [gates.severity] {raw_id} = {value!r}; a severity is "error" (blocks the gate) '
-                'or "warning" (reported only).'
+                f'{where}: [gates.severity] {raw_id} = {value!r}; a severity is "error" (blocks the gate), '
+                '"warning" or "info" (reported only).'
             )
         severity[rule_id] = value
     for rule_id in sorted(disabled | {r for r, v in severity.items() if v != "error"}):

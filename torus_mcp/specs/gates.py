@@ -9,8 +9,9 @@ last gate passed, in order:
     prd         prd.md passes; fdd.md does not
     fdd         fdd.md passes too; plan.md does not
     plan        plan.md passes too; no task is ticked yet
-    developing  all three pass and at least one plan task is ticked
-    done        all three pass and every plan task is ticked (``[N/A]`` counts as ticked)
+    developing  all three pass and work has started: a task is ticked or a phase has an execution record
+    done        all three pass and every phase is done: its tasks ticked (``[N/A]`` counts as ticked) or
+                its execution record (or progress.md) says it is complete; ``(Removed)`` phases aside
 
 A gate after a failing one is still evaluated and reported, but the stage stops at the first failure.
 
@@ -28,11 +29,14 @@ from typing import TYPE_CHECKING, Any
 from torus_mcp.specs.findings import Finding
 from torus_mcp.specs.gate_config import GatesConfig
 from torus_mcp.specs.gate_report import STAGES, GateReport, GateResult, Stage
+from torus_mcp.specs.progress import next_phase, phase_verdict
 from torus_mcp.specs.rules.approvals import APPROVAL_RULES, approved_docs
 from torus_mcp.specs.rules.base import GATES, GateName
+from torus_mcp.specs.rules.doc_links import LINK_RULES
 from torus_mcp.specs.rules.docs import DOCUMENT_CONTENT_RULES, DOCUMENT_PRESENT, blocks_gate
 from torus_mcp.specs.rules.pack_view import PackView, gate_documents
 from torus_mcp.specs.rules.registry import GATE_SPECS
+from torus_mcp.specs.rules.requirements_shape import CASCADE_RULES, untrusted
 
 if TYPE_CHECKING:
     from torus_mcp.specs.pack import SpecPack
@@ -118,9 +122,12 @@ def _check(pack: SpecPack, target: Stage | None, config: GatesConfig) -> GateRep
         if not result.passed:
             break
         stage = result.gate  # type: ignore[assignment]
-    if stage == "plan" and target in (None, "developing", "done") and done:
-        stage = "done" if done == len(tasks) else "developing"
-    next_phase = next((p for p in plan.phases if any(not t.done for t in p.tasks)), None) if plan else None
+    verdicts = [phase_verdict(p, pack.records)[0] for p in plan.phases] if plan is not None else []
+    live = [v for v in verdicts if v != "removed"]
+    started = bool(done or pack.records.records or pack.records.progress)
+    if stage == "plan" and target in (None, "developing", "done") and started:
+        stage = "done" if live and all(v == "done" for v in live) else "developing"
+    upcoming = next_phase(plan, pack.records) if plan is not None else None
     return GateReport(
         feature=pack.feature,
         stage=stage,
@@ -129,7 +136,7 @@ def _check(pack: SpecPack, target: Stage | None, config: GatesConfig) -> GateRep
         findings=findings,
         tasks_done=done,
         tasks_total=len(tasks),
-        next_phase=next_phase.label if next_phase else None,
+        next_phase=upcoming.label if upcoming else None,
         approved=approved_docs(view),
     )
 
@@ -139,9 +146,10 @@ def _run_gate(view: PackView, gate: GateName, config: GatesConfig) -> Iterable[F
     document_hits = list(document_rule.check(view, gate))
     # Without its document every other rule of the gate would only repeat that it is missing.
     own = () if document_hits else GATE_SPECS[gate]
-    for spec in (document_rule, *own, *DOCUMENT_CONTENT_RULES, *APPROVAL_RULES):
+    cascade = CASCADE_RULES if untrusted(view) else frozenset()
+    for spec in (document_rule, *own, *DOCUMENT_CONTENT_RULES, *LINK_RULES, *APPROVAL_RULES):
         rule = spec.rule
-        if rule.id in config.disabled:
+        if rule.id in config.disabled or rule.id in cascade:
             continue
         hits = document_hits if spec is document_rule else spec.check(view, gate)
         for hit in hits:

@@ -1,7 +1,8 @@
 """What a document flags for attention: TODO, TBD and FIXME markers.
 
 Markers count only as whole upper-case words outside fenced and inline code: ``TBD`` and
-``TODO:`` count, ``TBDs``, ``todo`` and `` `TODO` `` do not (quoting the word is talking about it).
+``TODO:`` count, ``TBDs``, ``todo`` and `` `TODO` `` do not (quoting the word is talking about it),
+nor does a line that talks about a marker: "Removed TODO comment", "the TODO at line 1076".
 """
 
 from __future__ import annotations
@@ -27,6 +28,14 @@ class Marker(BaseModel):
 
 
 _MARKER_RE = re.compile(r"(?<![A-Za-z0-9_])(TODO|TBD|FIXME)(?![A-Za-z0-9_])")
+# Talking about a marker rather than leaving one: "Removed TODO comment", "the TODO at line 1076".
+_MENTION_BEFORE_RE = re.compile(
+    r"\b(?:remove[ds]?|removing|delete[ds]?|deleting|resolve[ds]?|resolving|fixe[ds]|replace[ds]?|no|any)\W*$",
+    re.IGNORECASE,
+)
+_MENTION_AFTER_RE = re.compile(
+    r"^\W*(?:comments?|markers?|items?|at line|line \d|in \w+\.\w+)", re.IGNORECASE
+)
 _INLINE_CODE_RE = re.compile(r"(`+)(?:(?!\1).)+?\1")
 _MARKDOWN_SUFFIXES = (".md", ".markdown")
 
@@ -48,6 +57,10 @@ def _find_markers(text: str, document: str) -> list[Marker]:
             continue
         scanned = _INLINE_CODE_RE.sub(lambda m: " " * len(m.group(0)), line) if markdown else line
         for match in _MARKER_RE.finditer(scanned):
+            if _MENTION_BEFORE_RE.search(scanned[: match.start()]) or _MENTION_AFTER_RE.match(
+                scanned[match.end() :]
+            ):
+                continue
             markers.append(
                 Marker(kind=match.group(1), document=document, line=number, text=line.strip()[:200])
             )  # type: ignore[arg-type]

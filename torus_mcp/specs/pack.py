@@ -28,6 +28,7 @@ from torus_mcp.specs.markers import Marker, find_markers
 from torus_mcp.specs.notes import Note, extract_notes
 from torus_mcp.specs.plan.model import Plan
 from torus_mcp.specs.plan.parse import parse_plan
+from torus_mcp.specs.records import PackRecords, read_records, record_phase
 from torus_mcp.specs.requirements.extract import extract_requirements
 from torus_mcp.specs.requirements.model import RequirementSet
 from torus_mcp.specs.sections import Section
@@ -37,7 +38,8 @@ PACK_RULE = "PARSE-PACK"
 """A pack directory or document that cannot be read."""
 
 _DOC_SUFFIXES = (".md", ".markdown", ".yml", ".yaml")
-_REQUIREMENTS_YAML_RE = re.compile(r"^requirements(?:[_.-][\w.-]*)?\.ya?ml$", re.IGNORECASE)
+_REQUIREMENTS_YAML_RE = re.compile(r"^requirements\.ya?ml$", re.IGNORECASE)
+"""The pack's requirements; scratch files such as requirements_bulk.yml are not."""
 _MAX_DOCS = 200
 _PACK_CACHE_SIZE = 256
 _RESULT_CACHE_SIZE = 4096
@@ -71,6 +73,8 @@ class SpecPack(BaseModel):
     requirements: RequirementSet = Field(default_factory=RequirementSet)
     markers: list[Marker] = Field(default_factory=list)
     notes: list[Note] = Field(default_factory=list)
+    records: PackRecords = Field(default_factory=PackRecords)
+    """The phases' execution records and progress.md statuses."""
     findings: list[Finding] = Field(default_factory=list)
     """Parser findings of all documents (gate findings are separate)."""
 
@@ -179,6 +183,13 @@ def _document_paths(directory: Path) -> list[Path]:
             continue  # a link out of the pack is not part of it
         if child.is_file():
             found.append(child)
+    records = directory / "execution"
+    if records.is_dir() and not records.is_symlink():
+        found.extend(
+            child
+            for child in sorted(records.iterdir(), key=lambda p: p.name)
+            if child.is_file() and not child.is_symlink() and record_phase(f"execution/{child.name}")
+        )
     return found[:_MAX_DOCS]
 
 
@@ -212,7 +223,7 @@ def load_pack(path: Path, feature: str) -> SpecPack:
         )
         return pack
     for doc_path in paths:
-        name = doc_path.name
+        name = doc_path.relative_to(path).as_posix()
         try:
             doc = _read(doc_path, f"{feature}/{name}")
         except DocumentError as error:
@@ -298,6 +309,11 @@ def _build(
         ),
     )
     pack.findings.extend(pack.requirements.findings)
+    record_texts = {n: texts[n] for n in docs if record_phase(n) or n.lower() == "progress.md"}
+    if record_texts:
+        pack.records = _memo(
+            ("records", tuple((n, docs[n].version) for n in record_texts)), lambda: read_records(record_texts)
+        )
 
     for name, info in docs.items():
         text = texts[name]

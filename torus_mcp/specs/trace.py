@@ -14,7 +14,10 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 
+from torus_mcp.specs.evidence import QUALIFIED_RE, files_named_in_pack, names_pack, proof_finding
+from torus_mcp.specs.findings import Finding
 from torus_mcp.specs.ids import ID_RE, normalize_id
+from torus_mcp.specs.requirements.citations import find_ids
 
 if TYPE_CHECKING:
     from torus_mcp.specs.sections import Section
@@ -22,8 +25,11 @@ if TYPE_CHECKING:
 
 # Lines of a test file where an id is a deliberate reference, not a coincidence.
 _REFERENCE_CONTEXT = re.compile(
-    r"@(?:module)?tag\b|#\s*@(?:ac|fr|nfr|requirement)\b|^\s*(?:test|describe|property)\s+\"", re.IGNORECASE
+    r"@(?:module)?tag\b|(?:#|//)\s*@(?:ac|fr|nfr|requirement)\b|^\s*(?:test|describe|property)\s+\"|"
+    r"\b(?:it|test|describe)(?:\.\w+)?\(\s*['\"`]|^\s*pub fn \w+_test\b",
+    re.IGNORECASE,
 )
+_JS_TEST_RE = re.compile(r"(?:\.(?:test|spec)\.(?:ts|tsx|js|jsx)|_test\.(?:ts|tsx|js|jsx))$")
 TEST_FILE_SUFFIXES = (".exs", ".ex")
 MAX_TEST_FILE_BYTES = 1024 * 1024
 
@@ -32,6 +38,7 @@ class TestRef(BaseModel):
     file: str  # relative to the project root
     line: int
     kind: Literal["tag", "comment", "test name"]
+    pack: str | None = Field(default=None, description='The pack it is qualified with ("math/help:AC-005")')
 
 
 class AcceptanceTrace(BaseModel):
@@ -40,9 +47,13 @@ class AcceptanceTrace(BaseModel):
     cites: list[str]
     fdd_sections: list[str]
     plan_tasks: list[str]
-    tests: list[TestRef]
-    proofs: list[str]
-    covered: bool = Field(description="True when a test references it or requirements.yml records a proof")
+    tests: list[TestRef] = Field(description="Tests that cite it and belong to this pack")
+    unlinked_tests: list[TestRef] = Field(
+        default_factory=list, description="Tests that mention the id but are not linked to this pack"
+    )
+    proofs: list[str] = Field(description="requirements.yml proofs that hold")
+    missing_proofs: list[str] = Field(default_factory=list, description="Proofs whose file does not exist")
+    covered: bool = Field(description="True when a linked test cites it or a proof holds")
 
 
 class RequirementTrace(BaseModel):
@@ -63,20 +74,27 @@ class TraceMatrix(BaseModel):
     acceptance_total: int
     acceptance_covered: int
     notes: list[str]
+    findings: list[Finding] = Field(default_factory=list, description="PROOF-MISSING findings")
 
 
 def scan_test_references(root: Path) -> dict[str, list[TestRef]]:
-    """Every FR/AC id referenced from the project's tests (test/ and apps/*/test/), by normalized id."""
+    """Every FR/AC id referenced from the project's tests, by normalized id: ExUnit (test/ and
+    apps/*/test/), Jest/TS (assets/: *.test.ts(x), *.spec.js, *_test.tsx ...) and Gleam (gleam/test/)."""
     found: dict[str, list[TestRef]] = {}
-    test_dirs = [root / "test", *sorted((root / "apps").glob("*/test"))]
-    for test_dir in test_dirs:
-        if not test_dir.is_dir():
-            continue
-        for dirpath, dirnames, filenames in os.walk(test_dir):
-            dirnames[:] = [d for d in dirnames if not d.startswith((".", "_build"))]
-            for name in filenames:
-                if name.endswith(TEST_FILE_SUFFIXES):
-                    _scan_file(Path(dirpath) / name, root, found)
+    kinds = [
+        ([root / "test", *sorted((root / "apps").glob("*/test"))], lambda n: n.endswith(TEST_FILE_SUFFIXES)),
+        ([root / "assets"], lambda n: bool(_JS_TEST_RE.search(n))),
+        ([root / "gleam" / "test"], lambda n: n.endswith(".gleam")),
+    ]
+    for test_dirs, wanted in kinds:
+        for test_dir in test_dirs:
+            if not test_dir.is_dir():
+                continue
+            for dirpath, dirnames, filenames in os.walk(test_dir):
+                dirnames[:] = [d for d in dirnames if not d.startswith((".", "_build", "node_modules"))]
+                for name in filenames:
+                    if wanted(name):
+                        _scan_file(Path(dirpath) / name, root, found)
     return found
 
 
@@ -100,9 +118,10 @@ def _scan_file(path: Path, root: Path, found: dict[str, list[TestRef]]) -> None:
         kind: Literal["tag", "comment", "test name"] = (
             "tag" if "tag" in token else "comment" if token.lstrip().startswith("#") else "test name"
         )
+        qualified = {m.start("id"): m.group("pack") for m in QUALIFIED_RE.finditer(line)}
         for match in ID_RE.finditer(line):
             refs = found.setdefault(normalize_id(match.group(0)), [])
-            ref = TestRef(file=rel, line=number, kind=kind)
+            ref = TestRef(file=rel, line=number, kind=kind, pack=qualified.get(match.start()))
             if ref not in refs:
                 refs.append(ref)
 
@@ -133,12 +152,28 @@ def _fdd_citations(fdd_text: str | None, sections: list[Section]) -> dict[str, l
     return cites
 
 
-def build_trace(pack, root: Path, phase: str | None = None) -> TraceMatrix:
-    """The traceability matrix of a loaded SpecPack; `phase` narrows it to what that phase's tasks cite."""
+def build_trace(
+    pack, root: Path, phase: str | None = None, foreign_ids: set[str] | None = None
+) -> TraceMatrix:
+    """The traceability matrix of a loaded SpecPack; `phase` narrows it to the ids that phase cites in
+    its tasks, goal, definition of done and gate text. ``foreign_ids`` are the (normalized) ids other
+    packs of the repository define too: a plain citation of one of them counts only from a test the
+    pack's documents name (see :mod:`torus_mcp.specs.evidence`)."""
     from torus_mcp.specs.plan.lookup import find_phase
 
     reqs = pack.requirements
     tests = scan_test_references(root)
+    named = files_named_in_pack(pack)
+    foreign = foreign_ids or set()
+    findings: list[Finding] = []
+
+    def linked(key: str, ref: TestRef) -> bool:
+        if ref.pack is not None:
+            return names_pack(ref.pack, pack)
+        if ref.file in named or ref.file.rsplit("/", 1)[-1] in named:
+            return True
+        return key not in foreign
+
     fdd = _fdd_citations(pack.texts.get("fdd.md"), pack.fdd_sections)
     tasks: dict[str, list[str]] = {}
     for ph in pack.plan.phases if pack.plan else []:
@@ -155,7 +190,11 @@ def build_trace(pack, root: Path, phase: str | None = None) -> TraceMatrix:
             raise ValueError(f"{pack.feature} has no plan.md, so it has no phase {phase!r}.")
         chosen = find_phase(pack.plan, phase)
         phase_label = chosen.label
-        wanted = {normalize_id(i) for t in chosen.tasks for i in t.ids}
+        # As the gate rules read a phase: its tasks, goal, definition of done and gate text.
+        prose = " ".join([chosen.goal or "", *chosen.definition_of_done, *chosen.gate_criteria])
+        wanted = {normalize_id(i) for t in chosen.tasks for i in t.ids} | {
+            normalize_id(i) for i in find_ids(prose)
+        }
         if not wanted:
             notes.append(
                 f"{chosen.label}'s tasks cite no FR/AC ids, so nothing can be narrowed to it; "
@@ -165,16 +204,27 @@ def build_trace(pack, root: Path, phase: str | None = None) -> TraceMatrix:
     def ac_trace(ac) -> AcceptanceTrace:
         key = normalize_id(ac.id) if ac.id else None
         refs = tests.get(key, []) if key else []
-        proofs = [p.ref for p in ac.proofs]
+        own = [r for r in refs if linked(key, r)] if key else []
+        proofs, missing = [], []
+        for proof in ac.proofs:
+            problem = proof_finding(ac.id or "an acceptance criterion", proof.ref, root, pack)
+            if problem is None:
+                proofs.append(proof.ref)
+            else:
+                missing.append(proof.ref)
+                if problem not in findings:
+                    findings.append(problem)
         return AcceptanceTrace(
             id=ac.id,
             text=ac.text[:300],
             cites=ac.cites,
             fdd_sections=fdd.get(key, []) if key else [],
             plan_tasks=tasks.get(key, []) if key else [],
-            tests=refs,
+            tests=own,
+            unlinked_tests=[r for r in refs if r not in own],
             proofs=proofs,
-            covered=bool(refs or proofs),
+            missing_proofs=missing,
+            covered=bool(own or proofs),
         )
 
     known = {normalize_id(r.id): r for r in reqs.requirements}
@@ -202,7 +252,7 @@ def build_trace(pack, root: Path, phase: str | None = None) -> TraceMatrix:
             acceptance=[ac_trace(a) for a in acs],
             fdd_sections=fdd.get(key, []),
             plan_tasks=tasks.get(key, []),
-            tests=tests.get(key, []),
+            tests=[r for r in tests.get(key, []) if linked(key, r)],
         )
         rows.append(row)
         if not by_fr[key]:
@@ -232,4 +282,5 @@ def build_trace(pack, root: Path, phase: str | None = None) -> TraceMatrix:
         acceptance_total=len(all_acs),
         acceptance_covered=sum(a.covered for a in all_acs),
         notes=notes,
+        findings=findings,
     )

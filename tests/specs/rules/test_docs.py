@@ -22,6 +22,13 @@ _PLAN_TODO = replace_once(
     GOOD_PLAN, "Goal: Ship behind the flag.", "Goal: Ship behind the flag. TODO: name it."
 )
 
+_FDD_LINK = replace_once(GOOD_FDD, "Nothing is cached.", "Nothing is cached ([slice](design/missing.md)).")
+_FDD_GOOD_LINKS = replace_once(
+    GOOD_FDD,
+    "Nothing is cached.",
+    "See [the PRD](prd.md#goals), [docs](https://example.org/x) and [here](#top); `[x](nowhere.md)`.",
+)
+
 _BROKEN_YAML = "version: 1\nrequirements: [\n  - id: FR-001\n    title: 'unclosed\n"
 
 FAILING: dict[str, Failing] = {
@@ -32,6 +39,12 @@ FAILING: dict[str, Failing] = {
         {"requirements__yml": _BROKEN_YAML}, "requirements.yml", 3, "requirements.yml could not"
     ),
     "NO-TBD": Failing({"fdd": _FDD_TBD}, "fdd.md", line_of(GOOD_FDD, "Nothing is cached"), "unresolved TBD"),
+    "DOC-LINK": Failing(
+        {"fdd": _FDD_LINK, "mix__exs": ""},
+        "fdd.md",
+        line_of(GOOD_FDD, "Nothing is cached"),
+        "links to design/missing.md",
+    ),
     "NO-TODO": Failing(
         {"plan": _PLAN_TODO}, "plan.md", line_of(GOOD_PLAN, "Ship behind"), "TODO left in plan.md"
     ),
@@ -49,6 +62,8 @@ PASSING: dict[str, list[dict[str, str | None]]] = {
             )
         }
     ],
+    # Outside a project (no mix.exs or .git above the pack) links are not judged.
+    "DOC-LINK": [{}, {"fdd": _FDD_GOOD_LINKS, "mix__exs": ""}, {"fdd": _FDD_LINK}],
     "NO-TODO": [
         {"plan": replace_once(GOOD_PLAN, "Goal: Ship behind the flag.", "Goal: Ship the todo list.")}
     ],
@@ -85,10 +100,10 @@ def test_an_empty_document_counts_as_missing(tmp_path):
 
 def test_a_requirements_yaml_the_pack_cannot_read_at_all_blocks_the_prd_gate(tmp_path):
     # Not UTF-8: the file is in no text, only in the loader's finding, and still belongs to the prd gate.
-    pack_dir = write_pack(tmp_path / "sample", requirements_bulk__yml=GOOD_REQUIREMENTS_YML)
-    (pack_dir / "requirements_bulk.yml").write_bytes(b"requirements:\n- id: FR-001\n  title: caf\xe9\n")
+    pack_dir = write_pack(tmp_path / "sample", requirements__yml=GOOD_REQUIREMENTS_YML)
+    (pack_dir / "requirements.yml").write_bytes(b"requirements:\n- id: FR-001\n  title: caf\xe9\n")
     report = check_gates(load_pack(pack_dir, "sample"))
     [finding] = [f for f in report.findings if f.rule == "DOC-PARSE"]
-    assert finding.document == "requirements_bulk.yml"
+    assert finding.document == "requirements.yml"
     assert "not valid UTF-8" in finding.message
     assert [(g.gate, g.passed) for g in report.gates] == [("prd", False), ("fdd", True), ("plan", True)]

@@ -38,9 +38,9 @@ def _view(requirements: list[Requirement], *names: str) -> PackView:
     return PackView(pack)
 
 
-def test_the_prd_gate_is_judged_on_prd_md_and_every_requirements_yaml():
+def test_the_prd_gate_is_judged_on_prd_md_and_requirements_yml_not_scratch_files():
     view = _view([], "prd.md", "requirements_bulk.yml", "requirements.yml", "requirements.md", "fdd.md")
-    assert gate_documents(view, "prd") == ["prd.md", "requirements.yml", "requirements_bulk.yml"]
+    assert gate_documents(view, "prd") == ["prd.md", "requirements.yml"]
     assert gate_documents(view, "fdd") == ["fdd.md"]
     assert gate_documents(view, "plan") == ["plan.md"]
 
@@ -50,7 +50,7 @@ def test_frs_defined_only_in_the_fdd_are_the_designs_not_the_prds():
         Requirement(id="FR1", kind="FR", title="a", document="prd.md", sources=["prd.md"]),
         Requirement(id="FR-2", kind="FR", title="b", document="fdd.md", sources=["fdd.md"]),
         Requirement(
-            id="FR-3", kind="FR", title="c", document="requirements_x.yml", sources=["requirements_x.yml"]
+            id="FR-3", kind="FR", title="c", document="requirements.yml", sources=["requirements.yml"]
         ),
         Requirement(id="NFR-1", kind="NFR", title="d", document="prd.md", sources=["prd.md"]),
     ]

@@ -89,7 +89,17 @@ acceptance_criteria:
   title: Given a paragraph with a script tag, when the preview renders, then the tag is shown as text.
 """
 
+_YML_WITH_STATEMENT = replace_once(
+    GOOD_REQUIREMENTS_YML, "  title: Escape author text.", "  statement: Escape author text."
+)
+
 FAILING: dict[str, Failing] = {
+    "REQ-SHAPE": Failing(
+        {"prd": YAML_ERA_PRD, "requirements__yml": _YML_WITH_STATEMENT},
+        "requirements.yml",
+        line_of(_YML_WITH_STATEMENT, "statement:"),
+        "keys the requirements schema does not have (statement)",
+    ),
     "PRD-FR-IDS": Failing(
         {"prd": _PRD_NO_IDS}, "prd.md", line_of(GOOD_PRD, "## 6. Functional"), "no functional requirement ids"
     ),
@@ -117,6 +127,7 @@ FAILING: dict[str, Failing] = {
 }
 
 PASSING: dict[str, list[dict[str, str | None]]] = {
+    "REQ-SHAPE": [{}, YAML_ONLY],
     "PRD-FR-IDS": [{"prd": _FR1_PRD}, YAML_ONLY],
     "PRD-AC-PRESENT": [{}, YAML_ONLY],
     "PRD-AC-GWT": [{}, {"prd": _MULTILINE_GWT_PRD}],

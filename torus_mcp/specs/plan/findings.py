@@ -111,7 +111,7 @@ def _phase_findings(phases: list[Phase]) -> list[Finding]:
             )
         elif phase.key is not None:
             seen[phase.key] = phase
-        if not phase.tasks:
+        if not phase.tasks and not phase.removed:
             findings.append(
                 Finding(
                     rule="PARSE-TASK",

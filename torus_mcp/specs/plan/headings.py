@@ -27,7 +27,7 @@ _PHASE_RE = re.compile(
 )
 _STATUS_WORDS = (
     r"complete|completed|done|finished|in[ -]progress|wip|blocked|pending|not[ -]started|todo|"
-    r"skipped|deferred|optional|draft|cancell?ed|superseded|shipped|merged"
+    r"skipped|deferred|optional|draft|cancell?ed|superseded|shipped|merged|removed|dropped"
 )
 _TRAILING_SUFFIX_RE = re.compile(
     r"\s*(?P<suffix>\*\([^)]*\)\*|_\([^)]*\)_|\((?:" + _STATUS_WORDS + r")\b[^)]*\)"

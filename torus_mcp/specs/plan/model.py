@@ -10,11 +10,15 @@ checkbox list them as plain bullets under a ``Tasks:`` label, and those count as
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel, computed_field
 
 from torus_mcp.specs.findings import Finding
 
 DOCUMENT = "plan.md"
+
+_REMOVED_RE = re.compile(r"\b(?:removed|dropped|cancell?ed|superseded)\b", re.IGNORECASE)
 
 
 class Task(BaseModel):
@@ -68,6 +72,11 @@ class Phase(BaseModel):
     def total(self) -> int:
         """Number of tasks."""
         return len(self.tasks)
+
+    @property
+    def removed(self) -> bool:
+        """The heading takes the phase out of the plan ("(Removed)", "(Dropped)"): nothing in it is checked."""
+        return bool(self.suffix and _REMOVED_RE.search(self.suffix))
 
     @property
     def label(self) -> str:

@@ -19,6 +19,12 @@ if TYPE_CHECKING:
     from markdown_it.tree import SyntaxTreeNode
 
 
+def _struck(text: str) -> bool:
+    """A task struck through as a whole (``~~Add the index~~``) is done."""
+    text = text.strip()
+    return len(text) > 4 and text.startswith("~~") and text.endswith("~~")
+
+
 def cited_ids(text: str) -> list[str]:
     """FR/NFR/AC ids in ``text``, in order of first appearance, each once."""
     return ids_in(text)
@@ -109,7 +115,7 @@ def _parse_plan(text: str) -> Plan:
                 Task(
                     index=i,
                     text=t,
-                    done=mark != " ",
+                    done=mark != " " or _struck(t),
                     line=ln + 1,
                     checkbox=True,
                     ids=cited_ids(t),
@@ -122,7 +128,7 @@ def _parse_plan(text: str) -> Plan:
             if not plain and not content.task_label_seen:
                 plain = content.loose_items
             tasks = [
-                Task(index=i, text=t, done=False, line=ln + 1, checkbox=False, ids=cited_ids(t))
+                Task(index=i, text=t, done=_struck(t), line=ln + 1, checkbox=False, ids=cited_ids(t))
                 for i, (ln, t) in enumerate(plain, start=1)
             ]
         phase = Phase(

@@ -6,13 +6,20 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from torus_mcp.specs.plan.labels import DOD, GATE, GOAL, TASKS, label_of
+from torus_mcp.specs.plan.labels import DOD, GATE, GOAL, OTHER, TASKS, label_of
 
 if TYPE_CHECKING:
     from markdown_it.tree import SyntaxTreeNode
 
 CHECKBOX_RE = re.compile(
     r"^\[(?P<mark>[ xX]|n/?a|-|~|skip(?:ped)?)\](?:[ \t]+(?P<text>.*))?$", re.DOTALL | re.IGNORECASE
+)
+
+# Sub-sections of a phase that explain rather than list work.
+_ASIDE_HEADING_RE = re.compile(
+    r"^(?:design|notes?|decisions?|architectural decisions?|architecture|rationale|background|context|"
+    r"open questions?|risks?|references?|review (?:notes|corrections)|discussion|why)\b",
+    re.IGNORECASE,
 )
 
 
@@ -65,8 +72,11 @@ def walk_blocks(
         start = node.map[0]
         if node.type == "heading":
             if content.inside(start):
-                kind, rest = label_of(node.children[0].content if node.children else "")
+                title = node.children[0].content if node.children else ""
+                kind, rest = label_of(title)
                 label, collected = (kind, False) if kind and not rest else (None, False)
+                if label is None and _ASIDE_HEADING_RE.match(title.strip(" *_")):
+                    label = OTHER  # bullets under "### Design …" or "### Notes" are not tasks
                 content.task_label_seen |= label == TASKS
         elif node.type == "paragraph":
             label, collected = _paragraph(node, label, collected, content)

@@ -2,7 +2,7 @@
 
 Sources, in order of authority:
 
-1. ``requirements.yml`` (and ``requirements_*.yml`` such as ``requirements_bulk.yml``) in every
+1. ``requirements.yml`` (the pack loader leaves out scratch files such as ``requirements_bulk.yml``) in every
    schema variant the Torus packs use; see :mod:`torus_mcp.specs.requirements.yaml_reader`.
 2. ``prd.md``: see :mod:`torus_mcp.specs.requirements.from_markdown`.
 3. ``fdd.md``: only ``- FR1: ...`` definitions of ids defined nowhere else (older packs such as

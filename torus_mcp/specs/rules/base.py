@@ -27,7 +27,7 @@ class Rule(BaseModel):
     id: str
     gate: Literal["prd", "fdd", "plan", "all"]
     """The gate it blocks; ``all`` rules run at every gate against that gate's own documents."""
-    severity: Literal["error", "warning"]
+    severity: Literal["error", "warning", "info"]
     """Default severity; only errors block a gate. ``[gates.severity]`` in .torus-mcp.toml overrides it."""
     title: str
     description: str
@@ -53,8 +53,8 @@ class RuleSpec(NamedTuple):
 
 
 def is_requirements_doc(name: str) -> bool:
-    """``requirements.yml``, ``requirements_bulk.yml`` and the like."""
-    return name.startswith("requirements") and name.endswith((".yml", ".yaml"))
+    """``requirements.yml`` (or ``.yaml``); scratch files such as ``requirements_bulk.yml`` are not."""
+    return name.lower() in ("requirements.yml", "requirements.yaml")
 
 
 def short(text: str, limit: int = 80) -> str:

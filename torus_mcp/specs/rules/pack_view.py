@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
 from torus_mcp.specs.ids import normalize_id
+from torus_mcp.specs.requirements.citations import find_ids
 from torus_mcp.specs.rules.base import GATE_DOCS, GateName, is_requirements_doc
 
 if TYPE_CHECKING:
@@ -29,6 +30,12 @@ def gate_documents(view: PackView, gate: GateName) -> list[str]:
 
 # An id as a document cites it (FR-001, FR1, NFR-2, AC-004b); unlike ids.ID_PATTERN, any number of digits.
 ID_PATTERN = re.compile(r"(?<![A-Za-z0-9])(?:NFR|FR|AC)-?\d+[a-z]?(?![A-Za-z0-9])")
+
+
+# Two ids joined as a range (FR-009–FR-011, FR-1..FR-3, FR-1 to FR-3): every id in between is cited.
+_RANGE_RE = re.compile(
+    r"((?:NFR|FR|AC)-?\d+)\s*(?:–|—|-|\.\.\.?|\bto\b|\bthrough\b)\s*((?:NFR|FR|AC)-?\d+)(?![A-Za-z0-9])"
+)
 
 
 class Citation(NamedTuple):
@@ -54,6 +61,10 @@ def id_citations(text: str) -> dict[str, Citation]:
         line += text.count("\n", position, match.start())
         position = match.start()
         found[key] = Citation(raw, line)
+    for match in _RANGE_RE.finditer(text):
+        line_of_range = text.count("\n", 0, match.start()) + 1
+        for ident in find_ids(match.group(0)):
+            found.setdefault(normalize_id(ident), Citation(ident, line_of_range))
     return found
 
 

@@ -11,8 +11,10 @@ DOC = "plan.md"
 
 
 def _phases(view: PackView):
+    """The plan's phases, leaving out those marked ``(Removed)`` (nothing is checked in them)."""
     plan = view.pack.plan
-    return plan.phases if plan is not None else []
+    phases = plan.phases if plan is not None else []
+    return [p for p in phases if not p.removed]
 
 
 def check_phases(view: PackView, gate: GateName) -> Iterable[Hit]:
