@@ -45,12 +45,6 @@ PERSONA_DOCS: dict[str, tuple[str, ...]] = {
 
 
 # Names the Torus team gives a phase's execution record; {n} is the phase number.
-RECORD_NAMES = (
-    "phase_{n}_execution_record.md",
-    "phase-{n}-execution-record.md",
-    "phase-{n}-execution.md",
-    "execution/phase_{n}.md",
-)
 _LINK = re.compile(r"\]\(<?([^)<>#\s]+\.(?:md|ya?ml))(?:#[^)]*)?>?\)")
 
 
@@ -177,7 +171,8 @@ def render_persona(
         second, phase_heading, phase_body = _develop_phase(feature, present.get("plan.md"), phase)
         if phase_heading is None and "plan.md" in present and not (phase and phase.strip()):
             notes.append(
-                "**plan.md is finished: every task is ticked.** There is no open phase left to implement. What "
+                "**plan.md is finished: every phase is ticked or recorded as done.** There is no open phase "
+                "left to implement. What "
                 "may be left: an execution record for each phase, a review of the change against the "
                 "repository's review checklists, and moving the pack to docs/exec-plans/archive/. Ask the "
                 "user which of these to do before changing code."
@@ -235,11 +230,13 @@ def _linked_docs(feature: FeatureRef, texts: list[str]) -> list[str]:
 
 def _phase_records(feature: FeatureRef, heading: str | None) -> list[str]:
     """The execution record of the phase with this heading, when the pack has one."""
-    match = re.search(r"phase\s+(\d+)", heading or "", re.IGNORECASE)
+    from torus_mcp.specs.records import record_phase
+
+    match = re.search(r"phase\s+(\d+(?:\.\d+)?)", heading or "", re.IGNORECASE)
     if match is None:
         return []
-    present = set(feature.docs())
-    return [name for pattern in RECORD_NAMES if (name := pattern.format(n=match.group(1))) in present]
+    number = match.group(1)
+    return [name for name in feature.docs() if record_phase(name) == number][:1]
 
 
 def _documents_line(documents: list[EmbeddedDoc]) -> str:
@@ -260,12 +257,27 @@ def _read_pack_docs(feature: FeatureRef, names: tuple[str, ...]) -> list[Embedde
     return docs
 
 
+def _pack_records(feature: FeatureRef):
+    """The pack's execution records and progress.md, read as the plan_status tool reads them."""
+    from torus_mcp.specs.records import PROGRESS, read_records, record_phase
+
+    texts = {}
+    for name in feature.docs():
+        if record_phase(name) is not None or name.lower() == PROGRESS:
+            try:
+                texts[name] = read_document(feature.path / name, f"{feature.rel_path}/{name}").text
+            except DocumentError:
+                continue
+    return read_records(texts)
+
+
 def _develop_phase(
     feature: FeatureRef, plan_doc: EmbeddedDoc | None, phase: str | None
 ) -> tuple[str, str | None, str | None]:
     """`$2` for develop, the targeted phase heading, and the text of that phase alone."""
-    from torus_mcp.specs.plan.lookup import PhaseLookupError, find_phase, next_open_phase, phase_text
+    from torus_mcp.specs.plan.lookup import PhaseLookupError, find_phase, phase_text
     from torus_mcp.specs.plan.parse import parse_plan
+    from torus_mcp.specs.progress import next_phase
 
     if plan_doc is None:
         if phase:
@@ -281,10 +293,11 @@ def _develop_phase(
             raise PersonaError(f"{feature.id}: {exc}") from exc
         second = f"{chosen.heading.lstrip('#').strip()}"
     else:
-        chosen = next_open_phase(plan)
+        chosen = next_phase(plan, _pack_records(feature))
         if chosen is None:
-            return "none (every task in plan.md is ticked)", None, None
+            return "none (every phase is ticked or recorded as done)", None, None
         second = (
-            f"{chosen.heading.lstrip('#').strip()} (the next open phase: the first with an unticked task)"
+            f"{chosen.heading.lstrip('#').strip()} (the next open phase: the first neither ticked nor "
+            "recorded as done)"
         )
     return second, chosen.heading, phase_text(plan_doc.text, chosen)

@@ -80,5 +80,5 @@ async def test_develop_for_a_finished_plan_says_so_and_what_is_left(connect, pro
     assert "plan.md is finished" in text
     assert "archive" in text and "execution record" in text
     assert "## The phase to implement" not in text
-    assert "Phase: none (every task in plan.md is ticked)." in text
+    assert "Phase: none (every phase is ticked or recorded as done)." in text
     assert "is an optional input" not in text

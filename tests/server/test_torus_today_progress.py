@@ -66,3 +66,15 @@ async def test_a_new_record_moves_the_next_phase(connect, torus_today: Path) -> 
         after = await call_ok(client, "plan_status", feature="automated_testing/certificates")
     assert before["next_phase_key"] == "4"
     assert after["next_phase_key"] != "4"
+
+
+async def test_develop_without_a_phase_follows_the_records_not_the_checkboxes(
+    connect, torus_today: Path
+) -> None:
+    async with connect(torus_today) as client:
+        finished = (await client.get_prompt("develop", {"feature": GATING})).messages
+        email = (await client.get_prompt("develop", {"feature": EMAIL})).messages
+    finished_text = "\n".join(m.content.text for m in finished if getattr(m.content, "type", "") == "text")
+    email_text = "\n".join(m.content.text for m in email if getattr(m.content, "type", "") == "text")
+    assert "every phase is ticked or recorded as done" in finished_text
+    assert "Phase 7" in email_text and "the first neither ticked nor recorded as done" in email_text
