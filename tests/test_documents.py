@@ -182,6 +182,15 @@ def test_write_refuses_nul_and_oversized_content(tmp_path: Path) -> None:
     assert not path.exists()
 
 
+def test_new_content_one_byte_over_the_limit_is_refused_and_at_the_limit_written(tmp_path: Path) -> None:
+    path = tmp_path / "prd.md"
+    with pytest.raises(DocumentError, match="nothing was written"):
+        write_document(path, "a" * (MAX_DOC_BYTES + 1), None, "prd.md")
+    assert not path.exists()
+    write_document(path, "a" * MAX_DOC_BYTES, None, "prd.md")
+    assert read_document(path, "prd.md").size == MAX_DOC_BYTES
+
+
 def test_write_keeps_the_file_mode(tmp_path: Path) -> None:
     path = tmp_path / "prd.md"
     path.write_text("# A\n")

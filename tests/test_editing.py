@@ -19,3 +19,12 @@ def test_replacing_the_last_section_of_a_document_without_a_final_newline_adds_n
     text = "# Doc\n\n## A\nold"
     section = find_section(parse_sections(text), "A")
     assert replace_section(text, section, "new\n") == "# Doc\n\n## A\n\nnew"
+
+
+def test_content_opening_with_blank_lines_then_a_heading_replaces_the_heading() -> None:
+    text = "# Doc\n\n## A\nold\n\n## B\nkept\n"
+    section = find_section(parse_sections(text), "A")
+    replaced = replace_section(text, section, "\n\n## A, renamed\nnew\n")
+    assert (
+        "## A\n" not in replaced and "## A, renamed\nnew\n" in replaced and replaced.endswith("## B\nkept\n")
+    )
