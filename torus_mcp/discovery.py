@@ -149,7 +149,7 @@ def _visit(
     if depth > MAX_DEPTH:
         walk.found.skipped.append(f"{rel}: deeper than {MAX_DEPTH} levels below the spec tree")
         return False
-    files = [e.name for e in _scandir(path) if _is_file_inside(e, walk.inside)]
+    files = [e.name for e in scan_directory(path) if _is_file_inside(e, walk.inside)]
     is_pack = any(name in CORE_DOCS for name in files)
     is_draft = not is_pack and any(is_draft_name(name) for name in files)
     here = FoundDir(directory=path, resolved=resolved, tree=tree, segments=segments, archived=archived)
@@ -184,7 +184,8 @@ def _is_file_inside(entry: os.DirEntry[str], inside: Callable[[Path], bool]) -> 
     return not entry.is_symlink() or inside(Path(entry.path).resolve())
 
 
-def _scandir(path: Path) -> list[os.DirEntry[str]]:
+def scan_directory(path: Path) -> list[os.DirEntry[str]]:
+    """The entries of a directory; none when it cannot be read."""
     try:
         with os.scandir(path) as it:
             return list(it)
@@ -194,6 +195,6 @@ def _scandir(path: Path) -> list[os.DirEntry[str]]:
 
 def _sorted_dirs(path: Path) -> list[os.DirEntry[str]]:
     return sorted(
-        (e for e in _scandir(path) if not e.name.startswith(".") and e.is_dir()),
+        (e for e in scan_directory(path) if not e.name.startswith(".") and e.is_dir()),
         key=lambda e: e.name,
     )

@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from torus_mcp.config import CONFIG_FILE_NAME, ConfigError, ProjectConfig, load_project_config
-from torus_mcp.discovery import CORE_DOCS, SLUG_PATTERN, Discovery, FoundDir, walk_tree
+from torus_mcp.discovery import CORE_DOCS, SLUG_PATTERN, Discovery, FoundDir, scan_directory, walk_tree
 
 DOC_NAME_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\.(md|markdown|yml|yaml)$")
 DIR_NAME_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
@@ -85,7 +85,7 @@ class FeatureRef(BaseModel):
         return sorted(names, key=lambda n: (CORE_DOCS.index(n) if n in CORE_DOCS else len(CORE_DOCS), n))
 
     def _collect(self, directory: Path, prefix: str, names: list[str], depth: int) -> None:
-        entries = _scandir(directory)
+        entries = scan_directory(directory)
         subdirs = []
         for entry in entries:
             if entry.name.startswith(".") or not self._stays_inside(entry):
@@ -431,11 +431,3 @@ def _check_spec_dirs(config: ProjectConfig) -> None:
                 f"{where}: [specs] dirs entry {directory!r} leaves the project root; give a path relative "
                 "to the root with no '..', e.g. \"docs/features\"."
             )
-
-
-def _scandir(path: Path) -> list[os.DirEntry[str]]:
-    try:
-        with os.scandir(path) as it:
-            return list(it)
-    except OSError:
-        return []
