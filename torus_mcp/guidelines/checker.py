@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
+
 from torus_mcp.guidelines.ast_facts import collect_facts
 from torus_mcp.guidelines.ast_rules import ast_hits
 from torus_mcp.guidelines.heex_rules import heex_hits
@@ -43,7 +45,11 @@ async def check_guidelines(
         raise SourceSelectionError(
             "Give either paths or since, not both: since selects the files changed since a ref."
         )
-    files = select_paths(root, paths) if paths else changed_files(root, since)
+    # Walking directories and asking git are blocking file-system and subprocess work: off the loop.
+    if paths:
+        files = await anyio.to_thread.run_sync(select_paths, root, paths)
+    else:
+        files = await anyio.to_thread.run_sync(changed_files, root, since)
     return await check_files(root, files, config, elixir)
 
 
