@@ -258,17 +258,10 @@ def _read_pack_docs(feature: FeatureRef, names: tuple[str, ...]) -> list[Embedde
 
 
 def _pack_records(feature: FeatureRef):
-    """The pack's execution records and progress.md, read as the plan_status tool reads them."""
-    from torus_mcp.specs.records import PROGRESS, read_records, record_phase
+    """The pack's execution records and progress.md, from the cached pack plan_status reads too."""
+    from torus_mcp.specs.pack import load_pack
 
-    texts = {}
-    for name in feature.docs():
-        if record_phase(name) is not None or name.lower() == PROGRESS:
-            try:
-                texts[name] = read_document(feature.path / name, f"{feature.rel_path}/{name}").text
-            except DocumentError:
-                continue
-    return read_records(texts)
+    return load_pack(feature.path, feature.id).records
 
 
 def _develop_phase(
