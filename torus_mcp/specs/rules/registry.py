@@ -31,8 +31,3 @@ _SPECS: tuple[RuleSpec, ...] = (
 )
 RULES: dict[str, Rule] = {spec.rule.id: spec.rule for spec in _SPECS}
 """Every gate rule by id, in the order the gates evaluate them."""
-
-
-def rule_table() -> str:
-    """The rules as plain-text lines ``ID (gate, default severity): title``, for --help and docs."""
-    return "\n".join(f"{r.id} ({r.gate}, {r.severity}): {r.title}" for r in RULES.values())
